@@ -1,0 +1,29 @@
+package dev.hetero.training.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.ValidationRule;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "self.minBatchPerWorker <= self.maxBatchPerWorker",
+    message = "spec.allocation.minBatchPerWorker must not exceed spec.allocation.maxBatchPerWorker")
+public record AllocationSpec(
+    @Default(Defaults.CAPACITY_SOURCE)
+    @JsonPropertyDescription("nodeLabels: capacity from node labels, the GPU product table, then CPU cores; uniform: every worker counts as 1.")
+    CapacitySource capacitySource,
+
+    @Default(Defaults.MIN_BATCH) @Min(1) @Max(65536)
+    @JsonPropertyDescription("Smallest batch any worker gets per step.")
+    Integer minBatchPerWorker,
+
+    @Default(Defaults.MAX_BATCH) @Min(1) @Max(65536)
+    @JsonPropertyDescription("Largest batch any worker gets per step (what the model fits in device memory).")
+    Integer maxBatchPerWorker,
+
+    @Default("{}")
+    @JsonPropertyDescription("How many local steps each worker runs between two averagings.")
+    LocalStepsSpec localSteps) {
+}

@@ -1,0 +1,41 @@
+package dev.hetero.training.api.v1alpha1;
+
+/**
+ * Schema defaults, in one place. The CRD carries them (the API server fills them in); the
+ * one-machine runner, which has no API server, applies the same values through
+ * {@link dev.hetero.training.api.validation.SpecDefaults}.
+ */
+public final class Defaults {
+  public static final String ALGORITHM = "biasedLocalSGD";
+  public static final String EPOCHS = "10";
+  public static final String SEED = "42";
+  public static final String MOMENTUM = "0.9";
+  public static final String WEIGHT_DECAY = "0.0001";
+  public static final String LEARNING_RATE = "0.1";
+  public static final String DECAY_FACTOR = "0.1";
+  public static final String CAPACITY_SOURCE = "nodeLabels";
+  public static final String MIN_BATCH = "8";
+  public static final String MAX_BATCH = "1024";
+  public static final String LOCAL_STEPS_POLICY = "equalTime";
+  public static final String LOCAL_STEPS_BASE = "1";
+  public static final String LOCAL_STEPS_MAX = "1024";
+  public static final String BIASED_ROLE = "slow";
+  public static final String CANDIDATE_RATIO = "4";
+  public static final String SCORE_MERGE = "min";
+  public static final String SLOW_CAPACITY_RATIO = "0.5";
+  public static final String AGGREGATION_POLICY = "uniform";
+  public static final String MIN_REPLICAS = "1";
+  public static final String MAX_REPLICAS = "64";
+  public static final String CPUS_PER_WORKER = "1";
+  public static final String SIMULATED_SLOWDOWN = "1";
+  public static final String BACKOFF_LIMIT = "3";
+  public static final String CLEAN_POD_POLICY = "Running";
+  public static final String CHECKPOINT_EVERY_ROUNDS = "50";
+
+  /** Reference recipe: decay x0.1 at 60 % and 80 % of the budget (no schema default for lists). */
+  public static final java.util.List<Double> MILESTONES = java.util.List.of(0.6, 0.8);
+  public static final int GPUS_PER_WORKER = 1;
+
+  private Defaults() {
+  }
+}

@@ -1,0 +1,79 @@
+package dev.hetero.training.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.List;
+import java.util.Map;
+
+/** A group of workers of one device class. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "self.minReplicas <= self.maxReplicas",
+    message = "spec.pools[].minReplicas must not exceed spec.pools[].maxReplicas")
+@ValidationRule(value = "!has(self.replicas) || (self.minReplicas <= self.replicas && self.replicas <= self.maxReplicas)",
+    message = "spec.pools[].replicas must lie within [minReplicas, maxReplicas]")
+@ValidationRule(value = "self.deviceClass == 'gpu' || !has(self.gpusPerWorker)",
+    message = "spec.pools[].gpusPerWorker is only allowed when deviceClass is gpu")
+public record PoolSpec(
+    @Required @Size(min = 1, max = 24) @Pattern("^[a-z]([-a-z0-9]*[a-z0-9])?$")
+    @JsonPropertyDescription("Pool name: a DNS label of at most 24 characters, unique in the job; part of every worker pod's name.")
+    String name,
+
+    @Required
+    @JsonPropertyDescription("gpu or cpu. Immutable: GPU workers request nvidia.com/gpu, CPU workers CPU cores.")
+    DeviceClass deviceClass,
+
+    @Min(0) @Max(1024)
+    @JsonPropertyDescription("Fixed number of workers. Leave unset for auto: as many as the nodes fit, between minReplicas and maxReplicas.")
+    Integer replicas,
+
+    @Default(Defaults.MIN_REPLICAS) @Min(0) @Max(1024)
+    @JsonPropertyDescription("Fewest workers the pool may run with (auto mode); fewer placeable means Unschedulable.")
+    Integer minReplicas,
+
+    @Default(Defaults.MAX_REPLICAS) @Min(1) @Max(1024)
+    @JsonPropertyDescription("Most workers the pool may run with (auto mode).")
+    Integer maxReplicas,
+
+    @Min(1) @Max(16)
+    @JsonPropertyDescription("GPUs per worker (gpu pools only; default 1): one worker per this many free GPUs on a node.")
+    Integer gpusPerWorker,
+
+    @Default(Defaults.CPUS_PER_WORKER) @Min(1) @Max(256)
+    @JsonPropertyDescription("CPU cores per worker: one CPU worker per this many free cores; GPU workers request them too.")
+    Integer cpusPerWorker,
+
+    @Min(value = 0, inclusive = false) @Max(1000000)
+    @JsonPropertyDescription("Explicit relative throughput of each worker, overriding node labels and the GPU table.")
+    Double capacityPerWorker,
+
+    @Default(Defaults.SIMULATED_SLOWDOWN) @Min(1) @Max(1000)
+    @JsonPropertyDescription("Testing aid: each worker runs this many times slower than its hardware (the one-machine runner charges it to a virtual clock). 1 in production.")
+    Double simulatedSlowdown,
+
+    @Size(max = 32)
+    @JsonPropertyDescription("Node labels a node must carry for this pool's workers, as in a pod's nodeSelector.")
+    Map<String, String> nodeSelector,
+
+    @Size(max = 32)
+    @JsonPropertyDescription("Taints this pool's workers tolerate, as in a pod's tolerations.")
+    List<WorkerToleration> tolerations,
+
+    @JsonPropertyDescription("Requests and limits of each worker pod (cpu, memory, ephemeral-storage).")
+    WorkerResources resources,
+
+    @Size(max = 512)
+    @JsonPropertyDescription("Trainer image for this pool's workers; defaults to the operator's configured trainer image.")
+    String image) {
+
+  public PoolSpec {
+    nodeSelector = nodeSelector == null ? null : Map.copyOf(nodeSelector);
+    tolerations = tolerations == null ? null : List.copyOf(tolerations);
+  }
+}
