@@ -1,8 +1,6 @@
 package dev.hetero.training.api.planner;
 
 import java.util.Arrays;
-import java.util.Comparator;
-import java.util.stream.IntStream;
 
 /**
  * Splits an integer total into parts proportional to weights, each part within [min, max],
@@ -48,10 +46,31 @@ public final class BatchAllocator {
         hi = mid;
       }
     }
+    // The bisection fixes which parts clamp; the unclamped parts then share the rest exactly
+    // (total - clamped) * w_i / sum(w_unclamped), so floating noise in the scale cannot tip a
+    // part over an integer boundary.
     double scale = hi;
     double[] real = new double[weights.length];
+    double clampedTotal = 0;
+    double freeWeight = 0;
+    boolean[] free = new boolean[weights.length];
     for (int i = 0; i < weights.length; i++) {
-      real[i] = clamp(scale * weights[i], min, max);
+      double v = scale * weights[i];
+      if (v <= min) {
+        real[i] = min;
+        clampedTotal += min;
+      } else if (v >= max) {
+        real[i] = max;
+        clampedTotal += max;
+      } else {
+        free[i] = true;
+        freeWeight += weights[i];
+      }
+    }
+    for (int i = 0; i < weights.length; i++) {
+      if (free[i]) {
+        real[i] = clamp((total - clampedTotal) * weights[i] / freeWeight, min, max);
+      }
     }
     return real;
   }
@@ -68,7 +87,11 @@ public final class BatchAllocator {
     return Math.max(min, Math.min(max, v));
   }
 
-  /** Floors, then hands the units still missing to the largest fractional parts (ties: lower index). */
+  /**
+   * Floors, then hands the units still missing to the parts furthest below their real share
+   * (ties: lower index). Should float noise leave one unit too many, it is taken from the part
+   * furthest above its share.
+   */
   static int[] largestRemainder(long total, double[] real, int min, int max) {
     int n = real.length;
     int[] parts = new int[n];
@@ -80,22 +103,20 @@ public final class BatchAllocator {
       sum += parts[i];
     }
     long missing = total - sum;
-    Integer[] byFraction = IntStream.range(0, n).boxed()
-        .sorted(Comparator.<Integer>comparingDouble(i -> -(real[i] - Math.floor(real[i]))).thenComparingInt(i -> i))
-        .toArray(Integer[]::new);
-    for (int k = 0; missing > 0; k = (k + 1) % n) {
-      int i = byFraction[k];
-      if (parts[i] < max) {
-        parts[i]++;
-        missing--;
+    while (missing != 0) {
+      int best = -1;
+      double bestResidual = 0;
+      for (int i = 0; i < n; i++) {
+        double residual = real[i] - parts[i];
+        boolean canMove = missing > 0 ? parts[i] < max : parts[i] > min;
+        boolean better = missing > 0 ? residual > bestResidual : residual < bestResidual;
+        if (canMove && (best < 0 || better)) {
+          best = i;
+          bestResidual = residual;
+        }
       }
-    }
-    for (int k = n - 1; missing < 0; k = (k - 1 + n) % n) {
-      int i = byFraction[k];
-      if (parts[i] > min) {
-        parts[i]--;
-        missing++;
-      }
+      parts[best] += missing > 0 ? 1 : -1;
+      missing += missing > 0 ? -1 : 1;
     }
     return parts;
   }

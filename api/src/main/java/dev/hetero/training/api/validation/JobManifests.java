@@ -61,7 +61,7 @@ public final class JobManifests {
     try {
       job = YAML.treeToValue(tree, HeteroTrainingJob.class);
     } catch (UnrecognizedPropertyException e) {
-      throw new InvalidManifestException(origin + ": " + path(e.getPath()) + ": unknown field '" + e.getPropertyName() + "'");
+      throw new InvalidManifestException(origin + ": " + path(e.getPath()) + ": unknown field");
     } catch (InvalidFormatException e) {
       throw new InvalidManifestException(origin + ": " + path(e.getPath()) + ": invalid value '" + e.getValue() + "'"
           + (e.getTargetType() != null && e.getTargetType().isEnum() ? allowed(e.getTargetType()) : ""));
