@@ -2,23 +2,13 @@ package dev.hetero.training.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
-public enum AggregationPolicy {
+public enum AggregationPolicy implements WireNamed {
   /** Weight 1/m per worker (the reference code). */
-  @JsonProperty("uniform") UNIFORM("uniform"),
+  @JsonProperty("uniform") UNIFORM,
   /** Weight proportional to samples processed in the round (FedAvg's unbiased weight). */
-  @JsonProperty("workProportional") WORK_PROPORTIONAL("workProportional"),
+  @JsonProperty("workProportional") WORK_PROPORTIONAL,
   /** Weight proportional to (samples processed)^gamma. */
-  @JsonProperty("power") POWER("power"),
+  @JsonProperty("power") POWER,
   /** Weight per device class, from classWeights. */
-  @JsonProperty("explicit") EXPLICIT("explicit");
-
-  private final String wireName;
-
-  AggregationPolicy(String wireName) {
-    this.wireName = wireName;
-  }
-
-  public String wireName() {
-    return wireName;
-  }
+  @JsonProperty("explicit") EXPLICIT;
 }

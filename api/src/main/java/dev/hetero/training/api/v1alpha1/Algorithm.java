@@ -2,21 +2,11 @@ package dev.hetero.training.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
-public enum Algorithm {
+public enum Algorithm implements WireNamed {
   /** Every step, gradients are averaged over all workers (weighted by batch): the slowest device sets the pace. */
-  @JsonProperty("syncSGD") SYNC_SGD("syncSGD"),
+  @JsonProperty("syncSGD") SYNC_SGD,
   /** Every worker runs its local steps, then the models are averaged uniformly. */
-  @JsonProperty("localSGD") LOCAL_SGD("localSGD"),
+  @JsonProperty("localSGD") LOCAL_SGD,
   /** Local SGD with capacity-proportional work, loss-based sampling and weighted aggregation. */
-  @JsonProperty("biasedLocalSGD") BIASED_LOCAL_SGD("biasedLocalSGD");
-
-  private final String wireName;
-
-  Algorithm(String wireName) {
-    this.wireName = wireName;
-  }
-
-  public String wireName() {
-    return wireName;
-  }
+  @JsonProperty("biasedLocalSGD") BIASED_LOCAL_SGD;
 }

@@ -2,19 +2,9 @@ package dev.hetero.training.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
-public enum BiasedRole {
+public enum BiasedRole implements WireNamed {
   /** The slow workers train on the highest-loss samples (the reference code). */
-  @JsonProperty("slow") SLOW("slow"),
+  @JsonProperty("slow") SLOW,
   /** The fast workers train on the highest-loss samples. */
-  @JsonProperty("fast") FAST("fast");
-
-  private final String wireName;
-
-  BiasedRole(String wireName) {
-    this.wireName = wireName;
-  }
-
-  public String wireName() {
-    return wireName;
-  }
+  @JsonProperty("fast") FAST;
 }

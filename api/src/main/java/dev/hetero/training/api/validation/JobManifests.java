@@ -96,7 +96,7 @@ public final class JobManifests {
 
   private static String allowed(Class<?> enumType) {
     return " (allowed: " + java.util.Arrays.stream(enumType.getEnumConstants())
-        .map(c -> Enums.wireNameOf((Enum<?>) c))
+        .map(c -> dev.hetero.training.api.v1alpha1.WireNamed.WireNames.of((Enum<?>) c))
         .collect(Collectors.joining(", ")) + ")";
   }
 

@@ -1,6 +1,6 @@
 package dev.hetero.training.api.validation;
 
-import static dev.hetero.training.api.validation.Enums.parse;
+import static dev.hetero.training.api.v1alpha1.WireNamed.parse;
 
 import dev.hetero.training.api.v1alpha1.AggregationPolicy;
 import dev.hetero.training.api.v1alpha1.AggregationSpec;

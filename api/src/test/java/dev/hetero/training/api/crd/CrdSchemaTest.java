@@ -81,7 +81,7 @@ public class CrdSchemaTest {
   @Test
   void celRulesCarryMessagesThatNameTheirField() {
     List<ValidationRule> rules = celRules(crd);
-    assertThat(rules).hasSizeGreaterThanOrEqualTo(14);
+    assertThat(rules).hasSizeGreaterThanOrEqualTo(13);
     assertThat(rules).allSatisfy(r -> assertThat(r.getMessage()).startsWith("spec."));
     assertThat(rules).extracting(ValidationRule::getRule).doesNotHaveDuplicates();
   }

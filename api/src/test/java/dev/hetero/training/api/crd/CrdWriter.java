@@ -90,6 +90,13 @@ public final class CrdWriter {
         + " The operator never writes here: defaults come from this schema, derived values go to status.");
     describe(top, "status", "Observed state. The operator owns phase, conditions, plan, pools and restarts;"
         + " the trainer's coordinator owns training and workers (server-side apply, field manager hetero-trainer).");
+    // Map values cannot carry annotations: bound the SHA-256 digests here.
+    JSONSchemaProps digest = top.get("spec").getProperties().get("dataset").getProperties().get("source")
+        .getProperties().get("http").getProperties().get("sha256").getAdditionalProperties().getSchema();
+    digest.setMinLength(64L);
+    digest.setMaxLength(64L);
+    digest.setPattern("^[a-f0-9]{64}$");
+    digest.setDescription("Lower-case hex SHA-256 of the file named by the key.");
     JSONSchemaProps status = top.get("status");
     keyedList(status.getProperties().get("conditions"), "type");
     keyedList(status.getProperties().get("workers"), "name");
