@@ -8,9 +8,9 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.ValidationRule;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "has(self.gamma) == (self.policy == 'power')",
+@ValidationRule(value = "has(self.gamma) == (has(self.policy) && self.policy == 'power')",
     message = "spec.aggregation.gamma is required with policy power and not allowed with any other policy")
-@ValidationRule(value = "has(self.classWeights) == (self.policy == 'explicit')",
+@ValidationRule(value = "has(self.classWeights) == (has(self.policy) && self.policy == 'explicit')",
     message = "spec.aggregation.classWeights is required with policy explicit and not allowed with any other policy")
 @ValidationRule(value = "!has(self.classWeights) || self.classWeights.gpu + self.classWeights.cpu > 0.0",
     message = "spec.aggregation.classWeights: at least one of gpu and cpu must be positive")

@@ -8,7 +8,9 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.ValidationRule;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "self.minBatchPerWorker <= self.maxBatchPerWorker",
+// Rules guard defaulted fields with has(): the API server also checks them against the schema's
+// default value {} itself, before any nested default is filled in.
+@ValidationRule(value = "!has(self.minBatchPerWorker) || !has(self.maxBatchPerWorker) || self.minBatchPerWorker <= self.maxBatchPerWorker",
     message = "spec.allocation.minBatchPerWorker must not exceed spec.allocation.maxBatchPerWorker")
 public record AllocationSpec(
     @Default(Defaults.CAPACITY_SOURCE)

@@ -8,7 +8,7 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.ValidationRule;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "self.base <= self.max",
+@ValidationRule(value = "!has(self.base) || !has(self.max) || self.base <= self.max",
     message = "spec.allocation.localSteps.base must not exceed spec.allocation.localSteps.max")
 public record LocalStepsSpec(
     @Default(Defaults.LOCAL_STEPS_POLICY)
