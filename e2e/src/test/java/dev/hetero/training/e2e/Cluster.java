@@ -130,10 +130,12 @@ public final class Cluster {
         .withNewStatus().withAllocatable(allocatable).withCapacity(allocatable).endStatus()
         .build();
     client.resource(node).create();
-    // The status of a create is dropped by the API server; kwok keeps what is set on the status subresource.
-    Node created = client.nodes().withName(name).get();
-    created.setStatus(node.getStatus());
-    client.resource(created).updateStatus();
+    // The status of a create is dropped by the API server; kwok keeps what is set on the status
+    // subresource. A merge patch carries no resourceVersion, so kwok's own status patches cannot conflict.
+    client.nodes().withName(name).subresource("status").patch(
+        io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+        io.fabric8.kubernetes.client.utils.Serialization.asJson(Map.of("status",
+            Map.of("allocatable", node.getStatus().getAllocatable(), "capacity", node.getStatus().getCapacity()))));
     client.nodes().withName(name).waitUntilCondition(Cluster::isReady, 60, TimeUnit.SECONDS);
     // The API server's TaintNodesByCondition admission taints every new node not-ready; the
     // node-lifecycle controller would lift it once Ready. We do not run that controller (it would

@@ -1,0 +1,309 @@
+package dev.hetero.training.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hetero.training.api.v1alpha1.HeteroTrainingJob;
+import dev.hetero.training.api.v1alpha1.PlannedWorker;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Tests 3 to 7 of the control-plane issue: the real operator (its built jar, as a process)
+ * against a real API server, scheduler, garbage collector and kwok nodes.
+ */
+class OperatorOnClusterTest {
+  private static Cluster cluster;
+  private static KubernetesClient client;
+  private static OperatorProcess operator;
+
+  @BeforeAll
+  static void startOperator() {
+    cluster = Cluster.shared();
+    cluster.controlPlane().installCrd();
+    client = cluster.controlPlane().adminClient();
+    operator = OperatorProcess.start(cluster.controlPlane(), "operator-on-cluster", Map.of());
+  }
+
+  @AfterAll
+  static void stopOperator() {
+    if (operator != null) {
+      operator.close();
+    }
+    if (client != null) {
+      client.close();
+    }
+  }
+
+  private static final String MIXED_POOLS = """
+      - name: gpu
+        deviceClass: gpu
+        replicas: 2
+        nodeSelector: {e2e.hetero.dev/suite: SUITE}
+      - name: cpu
+        deviceClass: cpu
+        replicas: 4
+        nodeSelector: {e2e.hetero.dev/suite: SUITE}
+      """;
+
+  @Test
+  void mixedJobIsScheduledOntoThePlannedNodesWithThePlannedBatches() {
+    String ns = "e2e-mixed";
+    Jobs.namespace(client, ns);
+    Cluster.createNode(client, "mixed-gpu", 4, "64Gi", 2, Map.of("e2e.hetero.dev/suite", "mixed", "nvidia.com/gpu.product", "Tesla-V100-SXM2-16GB"));
+    Cluster.createNode(client, "mixed-cpu-a", 2, "16Gi", 0, Jobs.suite("mixed"));
+    Cluster.createNode(client, "mixed-cpu-b", 2, "16Gi", 0, Jobs.suite("mixed"));
+    client.resource(Jobs.job("mixed", ns, "mixed", MIXED_POOLS, "")).create();
+
+    List<Pod> pods = Jobs.awaitRunningPods(client, ns, "mixed", 6, 120);
+    HeteroTrainingJob job = Jobs.await(client, ns, "mixed", j -> j.getStatus() != null && j.getStatus().plan() != null
+        && j.getStatus().plan().size() == 6 && Jobs.phase(j, "Running"), 60);
+
+    Map<String, PlannedWorker> plan = job.getStatus().plan().stream().collect(Collectors.toMap(PlannedWorker::worker, Function.identity()));
+    for (Pod pod : pods) {
+      PlannedWorker planned = plan.get(pod.getMetadata().getName());
+      assertThat(planned).as("plan entry for %s", pod.getMetadata().getName()).isNotNull();
+      // Bound by the real scheduler, honouring the operator's required node affinity.
+      assertThat(pod.getSpec().getNodeName()).isEqualTo(planned.node());
+      assertThat(Jobs.env(pod, "BATCH_SIZE")).isEqualTo(Integer.toString(planned.batchSize()));
+      assertThat(Jobs.env(pod, "LOCAL_STEPS")).isEqualTo(Integer.toString(planned.localSteps()));
+      assertThat(Jobs.env(pod, "RANK")).isEqualTo(Integer.toString(planned.rank()));
+    }
+    assertThat(job.getStatus().plan()).filteredOn(w -> w.pool().equals("gpu")).extracting(PlannedWorker::node).containsOnly("mixed-gpu");
+    assertThat(job.getStatus().plan().stream().mapToInt(PlannedWorker::batchSize).sum()).isEqualTo(512);
+    // V100 workers (capacity 32) get far larger batches than CPU workers (capacity 1).
+    assertThat(plan.get("mixed-gpu-0").batchSize()).isGreaterThan(plan.get("mixed-cpu-0").batchSize() * 10);
+    assertThat(job.getStatus().workersReady()).isEqualTo("6/6");
+  }
+
+  @Test
+  void failedWorkerIsRecreatedCountedAndTheJobFailsAfterBackoffLimit() {
+    String ns = "e2e-failing";
+    Jobs.namespace(client, ns);
+    Cluster.createNode(client, "failing-cpu", 4, "16Gi", 0, Jobs.suite("failing"));
+    client.resource(Jobs.job("failing", ns, "failing", """
+        - name: cpu
+          deviceClass: cpu
+          replicas: 2
+          nodeSelector: {e2e.hetero.dev/suite: SUITE}
+        """, "runPolicy: {backoffLimit: 1}")).create();
+    List<Pod> pods = Jobs.awaitRunningPods(client, ns, "failing", 2, 120);
+    Pod victim = pods.stream().filter(p -> p.getMetadata().getName().equals("failing-cpu-1")).findFirst().orElseThrow();
+    String firstUid = victim.getMetadata().getUid();
+
+    exitWith(ns, "failing-cpu-1", "1");
+    HeteroTrainingJob afterOne = Jobs.await(client, ns, "failing", j -> j.getStatus().restartCount() != null
+        && j.getStatus().restartCount() == 1, 60);
+    assertThat(afterOne.getStatus().restarts()).anySatisfy(r -> {
+      assertThat(r.reason()).isEqualTo("PodFailed");
+      assertThat(r.count()).isEqualTo(1);
+      assertThat(r.lastWorker()).isEqualTo("failing-cpu-1");
+    });
+    List<Pod> recreated = Jobs.awaitRunningPods(client, ns, "failing", 2, 60);
+    assertThat(recreated).filteredOn(p -> p.getMetadata().getName().equals("failing-cpu-1"))
+        .singleElement().satisfies(p -> assertThat(p.getMetadata().getUid()).isNotEqualTo(firstUid));
+    // The other worker was never touched.
+    assertThat(recreated).filteredOn(p -> p.getMetadata().getName().equals("failing-cpu-0")).singleElement()
+        .satisfies(p -> assertThat(p.getMetadata().getUid()).isEqualTo(pods.stream()
+            .filter(q -> q.getMetadata().getName().equals("failing-cpu-0")).findFirst().orElseThrow().getMetadata().getUid()));
+
+    exitWith(ns, "failing-cpu-1", "1");
+    HeteroTrainingJob failed = Jobs.await(client, ns, "failing", j -> Jobs.phase(j, "Failed"), 60);
+    assertThat(Jobs.condition(failed, "Failed")).get().satisfies(c -> {
+      assertThat(c.status()).isEqualTo("True");
+      assertThat(c.reason()).isEqualTo("BackoffLimitExceeded");
+    });
+  }
+
+  @Test
+  void workersOfADeletedNodeAreReplannedOntoTheRemainingNodes() {
+    String ns = "e2e-nodelost";
+    Jobs.namespace(client, ns);
+    for (String node : List.of("lost-a", "lost-b", "lost-c")) {
+      Cluster.createNode(client, node, 2, "8Gi", 0, Jobs.suite("lost"));
+    }
+    client.resource(Jobs.job("nodelost", ns, "lost", """
+        - name: cpu
+          deviceClass: cpu
+          replicas: 2
+          cpusPerWorker: 2
+          nodeSelector: {e2e.hetero.dev/suite: SUITE}
+        """, "")).create();
+    List<Pod> before = Jobs.awaitRunningPods(client, ns, "nodelost", 2, 120);
+    Set<String> usedBefore = before.stream().map(p -> p.getSpec().getNodeName()).collect(Collectors.toSet());
+    assertThat(usedBefore).hasSize(2);
+    String doomed = before.get(1).getSpec().getNodeName();
+    String spare = Set.of("lost-a", "lost-b", "lost-c").stream().filter(n -> !usedBefore.contains(n)).findFirst().orElseThrow();
+
+    client.nodes().withName(doomed).delete();
+
+    HeteroTrainingJob replanned = Jobs.await(client, ns, "nodelost", j -> j.getStatus().plan() != null
+        && j.getStatus().plan().stream().noneMatch(w -> w.node().equals(doomed)), 120);
+    assertThat(replanned.getStatus().plan()).extracting(PlannedWorker::node).contains(spare).doesNotContain(doomed);
+    List<Pod> after = Jobs.awaitRunningPods(client, ns, "nodelost", 2, 120);
+    assertThat(after).extracting(p -> p.getSpec().getNodeName()).doesNotContain(doomed).contains(spare);
+    String planJson = client.configMaps().inNamespace(ns).withName("nodelost-plan").get().getData().get("plan.json");
+    assertThat(planJson).contains(spare).doesNotContain("\"" + doomed + "\"");
+  }
+
+  @Test
+  void restartedOperatorCreatesNoDuplicatesAndTheJobGoesOn() {
+    String ns = "e2e-restart";
+    Jobs.namespace(client, ns);
+    Cluster.createNode(client, "restart-cpu", 4, "16Gi", 0, Jobs.suite("restart"));
+    client.resource(Jobs.job("restart", ns, "restart", """
+        - name: cpu
+          deviceClass: cpu
+          replicas: 3
+          nodeSelector: {e2e.hetero.dev/suite: SUITE}
+        """, "")).create();
+    Set<String> uids = Jobs.awaitRunningPods(client, ns, "restart", 3, 120).stream().map(p -> p.getMetadata().getUid())
+        .collect(Collectors.toSet());
+
+    operator.close();
+    operator = OperatorProcess.start(cluster.controlPlane(), "operator-on-cluster-restarted", Map.of());
+    // Give the new instance time to resync and reconcile everything it sees.
+    Jobs.await(client, ns, "restart", j -> Jobs.phase(j, "Running"), 60);
+    OperatorProcess.sleep(5000);
+
+    List<Pod> after = Jobs.workerPods(client, ns, "restart");
+    assertThat(after).hasSize(3);
+    assertThat(after.stream().map(p -> p.getMetadata().getUid()).collect(Collectors.toSet())).isEqualTo(uids);
+    // And it still acts: a failure after the restart is handled.
+    exitWith(ns, "restart-cpu-2", "1");
+    Jobs.await(client, ns, "restart", j -> j.getStatus().restartCount() != null && j.getStatus().restartCount() == 1, 60);
+    assertThat(Jobs.awaitRunningPods(client, ns, "restart", 3, 60)).hasSize(3);
+  }
+
+  @Test
+  void deletingTheJobRemovesEveryChildThroughGarbageCollection() {
+    String ns = "e2e-delete";
+    Jobs.namespace(client, ns);
+    Cluster.createNode(client, "delete-cpu", 4, "16Gi", 0, Jobs.suite("delete"));
+    HeteroTrainingJob job = client.resource(Jobs.job("doomed", ns, "delete", """
+        - name: cpu
+          deviceClass: cpu
+          replicas: 2
+          nodeSelector: {e2e.hetero.dev/suite: SUITE}
+        """, "")).create();
+    Jobs.awaitRunningPods(client, ns, "doomed", 2, 120);
+    assertThat(client.services().inNamespace(ns).withName("doomed-workers").get()).isNotNull();
+    assertThat(client.secrets().inNamespace(ns).withName("doomed-token").get()).isNotNull();
+    assertThat(client.rbac().roles().inNamespace(ns).withName("doomed-trainer").get()).isNotNull();
+
+    client.resource(job).delete();
+
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    List<String> left = List.of("?");
+    while (System.nanoTime() < deadline && !left.isEmpty()) {
+      left = childrenLeft(ns, "doomed");
+      OperatorProcess.sleep(500);
+    }
+    assertThat(left).as("children still present").isEmpty();
+  }
+
+  @Test
+  void trainerStatusFieldsAndOperatorStatusFieldsCoexistAndTheTrainerCanDoNothingElse() {
+    String ns = "e2e-ssa";
+    Jobs.namespace(client, ns);
+    Cluster.createNode(client, "ssa-cpu", 4, "16Gi", 0, Jobs.suite("ssa"));
+    String pools = """
+        - name: cpu
+          deviceClass: cpu
+          replicas: 1
+          nodeSelector: {e2e.hetero.dev/suite: SUITE}
+        """;
+    client.resource(Jobs.job("ssa-a", ns, "ssa", pools, "")).create();
+    client.resource(Jobs.job("ssa-b", ns, "ssa", pools, "")).create();
+    Jobs.await(client, ns, "ssa-a", j -> Jobs.phase(j, "Running"), 120);
+    Jobs.await(client, ns, "ssa-b", j -> Jobs.phase(j, "Running"), 120);
+
+    try (KubernetesClient trainer = cluster.controlPlane().clientAsServiceAccount(ns, "ssa-a-trainer")) {
+      applyStatus(trainer, ns, "ssa-a", trainerStatus(ns, "ssa-a", 7));
+
+      // The operator writes its part again (a worker restart changes restarts and conditions)...
+      exitWith(ns, "ssa-a-cpu-0", "1");
+      HeteroTrainingJob both = Jobs.await(client, ns, "ssa-a", j -> j.getStatus().restartCount() != null
+          && j.getStatus().restartCount() == 1, 60);
+      // ...and the trainer's fields survive it, each side owning its own.
+      assertThat(both.getStatus().training()).isNotNull();
+      assertThat(both.getStatus().training().round()).isEqualTo(7L);
+      assertThat(both.getStatus().workers()).singleElement().satisfies(w -> assertThat(w.lastRound()).isEqualTo(7L));
+      assertThat(both.getStatus().plan()).isNotEmpty();
+      assertThat(both.getMetadata().getManagedFields()).extracting(m -> m.getManager())
+          .contains("hetero-trainer", "hetero-training-operator");
+      // The trainer updates again at a later round; the operator's fields stay.
+      applyStatus(trainer, ns, "ssa-a", trainerStatus(ns, "ssa-a", 8));
+      HeteroTrainingJob later = client.resources(HeteroTrainingJob.class).inNamespace(ns).withName("ssa-a").get();
+      assertThat(later.getStatus().training().round()).isEqualTo(8L);
+      assertThat(later.getStatus().restartCount()).isEqualTo(1);
+
+      // Nothing else: another job's status, pods, secrets, the job's spec.
+      assertForbidden(() -> applyStatus(trainer, ns, "ssa-b", trainerStatus(ns, "ssa-b", 1)));
+      assertForbidden(() -> trainer.pods().inNamespace(ns).list());
+      assertForbidden(() -> trainer.secrets().inNamespace(ns).withName("ssa-a-token").get());
+      assertForbidden(() -> trainer.resources(HeteroTrainingJob.class).inNamespace(ns).withName("ssa-a")
+          .edit(j -> { j.getMetadata().setLabels(Map.of("hacked", "true")); return j; }));
+      assertForbidden(() -> trainer.resources(HeteroTrainingJob.class).inNamespace(ns).list());
+    }
+  }
+
+  /**
+   * Server-side apply straight to the status subresource, as the trainer does: Fabric8's
+   * subresource("status").patch() first GETs the job itself, which the trainer's Role rightly
+   * does not allow.
+   */
+  private static void applyStatus(KubernetesClient as, String ns, String job, String body) {
+    String url = as.getConfiguration().getMasterUrl().replaceAll("/$", "") + "/apis/training.hetero.dev/v1alpha1/namespaces/"
+        + ns + "/heterotrainingjobs/" + job + "/status?fieldManager=hetero-trainer&force=true";
+    var request = as.getHttpClient().newHttpRequestBuilder().uri(url)
+        .method("PATCH", "application/apply-patch+yaml", body).build();
+    var response = as.getHttpClient().sendAsync(request, String.class).join();
+    if (response.code() >= 300) {
+      throw new io.fabric8.kubernetes.client.KubernetesClientException(response.body(), response.code(), null);
+    }
+  }
+
+  private static String trainerStatus(String ns, String job, long round) {
+    return """
+        {"apiVersion": "training.hetero.dev/v1alpha1", "kind": "HeteroTrainingJob",
+         "metadata": {"name": "%s", "namespace": "%s"},
+         "status": {"training": {"round": %d, "epoch": 0.5, "samples": 30000, "loss": 0.61, "accuracy": 0.8,
+                                 "samplesPerSecond": 9000.0, "updatedAt": "2026-11-24T10:00:00Z"},
+                    "workers": [{"name": "%s-cpu-0", "phase": "Training", "samplesPerSecond": 9000.0, "lastRound": %d}]}}
+        """.formatted(job, ns, round, job, round);
+  }
+
+  private static void assertForbidden(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
+    org.assertj.core.api.Assertions.assertThatThrownBy(call)
+        .isInstanceOf(io.fabric8.kubernetes.client.KubernetesClientException.class)
+        .satisfies(e -> assertThat(((io.fabric8.kubernetes.client.KubernetesClientException) e).getCode()).isEqualTo(403));
+  }
+
+  private List<String> childrenLeft(String ns, String job) {
+    String selector = "training.hetero.dev/job=" + job;
+    return java.util.stream.Stream.of(
+        client.pods().inNamespace(ns).withLabelSelector(selector).list().getItems().stream().map(p -> "pod/" + p.getMetadata().getName()),
+        client.services().inNamespace(ns).withLabelSelector(selector).list().getItems().stream().map(s -> "service/" + s.getMetadata().getName()),
+        client.configMaps().inNamespace(ns).withLabelSelector(selector).list().getItems().stream().map(c -> "configmap/" + c.getMetadata().getName()),
+        client.secrets().inNamespace(ns).withLabelSelector(selector).list().getItems().stream().map(s -> "secret/" + s.getMetadata().getName()),
+        client.serviceAccounts().inNamespace(ns).withLabelSelector(selector).list().getItems().stream().map(s -> "sa/" + s.getMetadata().getName()),
+        client.rbac().roles().inNamespace(ns).withLabelSelector(selector).list().getItems().stream().map(r -> "role/" + r.getMetadata().getName()),
+        client.rbac().roleBindings().inNamespace(ns).withLabelSelector(selector).list().getItems().stream().map(r -> "rolebinding/" + r.getMetadata().getName()))
+        .flatMap(s -> s).toList();
+  }
+
+  private void exitWith(String ns, String pod, String code) {
+    client.pods().inNamespace(ns).withName(pod).edit(p -> new PodBuilder(p).editMetadata()
+        .addToAnnotations(Cluster.EXIT_CODE_ANNOTATION, code).endMetadata().build());
+  }
+}
