@@ -42,6 +42,13 @@ final class OperatorProcess implements AutoCloseable {
 
   /** Starts the operator with fast backoff and grace settings, and waits for its readiness endpoint. */
   static OperatorProcess start(ControlPlane cp, String name, Map<String, String> extraEnv) {
+    OperatorProcess operator = launch(cp, name, extraEnv);
+    operator.awaitReady(Duration.ofSeconds(90));
+    return operator;
+  }
+
+  /** Starts the operator without waiting: under too little RBAC it may never become ready. */
+  static OperatorProcess launch(ControlPlane cp, String name, Map<String, String> extraEnv) {
     Assumptions.assumeTrue(Files.exists(jar()), () -> "operator not built: " + jar() + " (build the reactor first)");
     try {
       int port = freePort();
@@ -60,9 +67,7 @@ final class OperatorProcess implements AutoCloseable {
       env.put("HETERO_LEADER_ELECTION_ENABLED", "false");
       env.put("HETERO_TRAINER_IMAGE", "hetero-training/trainer:e2e");
       env.putAll(new HashMap<>(extraEnv));
-      OperatorProcess operator = new OperatorProcess(builder.start(), log, port);
-      operator.awaitReady(Duration.ofSeconds(90));
-      return operator;
+      return new OperatorProcess(builder.start(), log, port);
     } catch (IOException e) {
       throw new IllegalStateException("cannot start the operator", e);
     }
