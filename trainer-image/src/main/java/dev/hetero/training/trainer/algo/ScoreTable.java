@@ -1,0 +1,64 @@
+package dev.hetero.training.trainer.algo;
+
+import dev.hetero.training.api.v1alpha1.ScoreMerge;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Per-sample training loss, as seen by the workers. Unseen samples score +infinity so top-k
+ * picks them first. Observations are buffered and merged only at shuffle boundaries, which is
+ * when the reference code all-reduces its tables; between boundaries the sampler sees a stable
+ * table.
+ */
+public final class ScoreTable {
+  private final float[] scores;
+  private final ScoreMerge merge;
+  private final List<int[]> pendingIndices = new ArrayList<>();
+  private final List<float[]> pendingLosses = new ArrayList<>();
+
+  public ScoreTable(int size, ScoreMerge merge) {
+    this.scores = new float[size];
+    Arrays.fill(scores, Float.POSITIVE_INFINITY);
+    this.merge = merge == null ? ScoreMerge.MIN : merge;
+  }
+
+  public int size() {
+    return scores.length;
+  }
+
+  public float score(int sample) {
+    return scores[sample];
+  }
+
+  /** Buffers one worker's observations of a round; indices[i] had loss losses[i]. */
+  public void record(int[] indices, float[] losses) {
+    if (indices.length != losses.length) {
+      throw new IllegalArgumentException("score report has " + indices.length + " indices but " + losses.length + " losses");
+    }
+    pendingIndices.add(indices.clone());
+    pendingLosses.add(losses.clone());
+  }
+
+  /**
+   * Folds the buffered observations in. min keeps the smaller of the table's value and the new
+   * one (element-wise minimum of the workers' tables, where the workers that did not see a sample
+   * still hold the previous merged value); latest lets the new observation win.
+   */
+  public void mergePending() {
+    for (int k = 0; k < pendingIndices.size(); k++) {
+      int[] idx = pendingIndices.get(k);
+      float[] loss = pendingLosses.get(k);
+      for (int i = 0; i < idx.length; i++) {
+        float observed = Float.isNaN(loss[i]) ? Float.POSITIVE_INFINITY : loss[i];
+        scores[idx[i]] = merge == ScoreMerge.MIN ? Math.min(scores[idx[i]], observed) : observed;
+      }
+    }
+    pendingIndices.clear();
+    pendingLosses.clear();
+  }
+
+  public int pendingReports() {
+    return pendingIndices.size();
+  }
+}

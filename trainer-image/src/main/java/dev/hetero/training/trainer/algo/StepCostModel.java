@@ -1,0 +1,37 @@
+package dev.hetero.training.trainer.algo;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Seconds one training step costs at a given batch size, measured once before a simulated run,
+ * so that the virtual clock is deterministic even though wall-clock step times are noisy.
+ * Batches not measured are interpolated linearly between the nearest measured ones.
+ */
+public record StepCostModel(Map<Integer, Double> secondsByBatch) {
+
+  public StepCostModel {
+    if (secondsByBatch.isEmpty()) {
+      throw new IllegalArgumentException("step cost model needs at least one measurement");
+    }
+    secondsByBatch = Map.copyOf(new TreeMap<>(secondsByBatch));
+  }
+
+  public double stepSeconds(int batch) {
+    TreeMap<Integer, Double> sorted = new TreeMap<>(secondsByBatch);
+    Double exact = sorted.get(batch);
+    if (exact != null) {
+      return exact;
+    }
+    var lower = sorted.floorEntry(batch);
+    var upper = sorted.ceilingEntry(batch);
+    if (lower == null) {
+      return upper.getValue() * batch / upper.getKey();
+    }
+    if (upper == null) {
+      return lower.getValue() * batch / lower.getKey();
+    }
+    double t = (batch - lower.getKey()) / (double) (upper.getKey() - lower.getKey());
+    return lower.getValue() + t * (upper.getValue() - lower.getValue());
+  }
+}

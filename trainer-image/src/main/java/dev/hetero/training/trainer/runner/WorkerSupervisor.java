@@ -1,0 +1,124 @@
+package dev.hetero.training.trainer.runner;
+
+import dev.hetero.training.api.v1alpha1.PlannedWorker;
+import dev.hetero.training.trainer.worker.EvaluationReport;
+import dev.hetero.training.trainer.worker.EventLine;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Follows the worker processes of a local run: rank 0's event lines feed the progress printer and
+ * the curve; a watcher stops every worker as soon as one exits non-zero, and the failure names
+ * the worker and shows the end of its log.
+ */
+final class WorkerSupervisor {
+  private WorkerSupervisor() {
+  }
+
+  /** Rank 0's curve and its final event. */
+  record Outcome(List<EvaluationReport> curve, EventLine done) {
+  }
+
+  /** Reads rank 0's events until it ends; a watcher stops everyone as soon as any worker fails. */
+  static Outcome follow(List<Process> processes, List<Path> logFiles, List<PlannedWorker> plan, int epochs,
+      ProgressPrinter progress) throws IOException {
+    String[] failure = new String[1];
+    Thread watcher = new Thread(() -> {
+      while (failure[0] == null) {
+        for (int i = 0; i < processes.size(); i++) {
+          Process p = processes.get(i);
+          if (!p.isAlive() && p.exitValue() != 0) {
+            synchronized (failure) {
+              if (failure[0] == null) {
+                failure[0] = "worker " + plan.get(i).worker() + " (rank " + i + ") exited with code " + p.exitValue()
+                    + "; last lines of " + logFiles.get(i) + ":\n" + tail(logFiles.get(i), 12);
+              }
+            }
+            processes.forEach(Process::destroyForcibly);
+            return;
+          }
+        }
+        try {
+          Thread.sleep(200);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }, "worker-watcher");
+    watcher.setDaemon(true);
+    watcher.start();
+    List<EvaluationReport> curve = new ArrayList<>();
+    EventLine done = null;
+    Process rank0 = processes.get(0);
+    try (BufferedReader reader = new BufferedReader(new InputStreamReader(rank0.getInputStream(), StandardCharsets.UTF_8));
+        PrintWriter log = new PrintWriter(Files.newBufferedWriter(logFiles.get(0).resolveSibling(
+            logFiles.get(0).getFileName() + ".events"), StandardCharsets.UTF_8), true)) {
+      String line;
+      while ((line = reader.readLine()) != null) {
+        log.println(line);
+        EventLine event = EventLine.parse(line);
+        if (event == null) {
+          continue;
+        }
+        switch (event.kind()) {
+          case "round" -> progress.onRound(EventLine.toRound(event));
+          case "eval" -> {
+            EvaluationReport report = EventLine.toEvaluation(event);
+            curve.add(report);
+            progress.onEvaluation(report, epochs);
+          }
+          case "done" -> done = event;
+          default -> {
+          }
+        }
+      }
+    } catch (IOException e) {
+      // rank 0 was killed; the failure recorded below explains why
+    }
+    progress.finish();
+    try {
+      for (Process p : processes) {
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+        }
+      }
+      watcher.interrupt();
+      watcher.join(2000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    synchronized (failure) {
+      if (failure[0] != null) {
+        throw new RunFailure(failure[0]);
+      }
+    }
+    for (int i = 0; i < processes.size(); i++) {
+      if (processes.get(i).exitValue() != 0) {
+        throw new RunFailure("worker " + plan.get(i).worker() + " exited with code " + processes.get(i).exitValue()
+            + "; last lines of " + logFiles.get(i) + ":\n" + tail(logFiles.get(i), 12));
+      }
+    }
+    if (done == null || curve.isEmpty()) {
+      throw new RunFailure("rank 0 ended without finishing the run; see " + logFiles.get(0) + ":\n" + tail(logFiles.get(0), 12));
+    }
+    return new Outcome(curve, done);
+  }
+
+  static String tail(Path file, int lines) {
+    try {
+      List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
+      return "    " + String.join("\n    ", all.subList(Math.max(0, all.size() - lines), all.size()));
+    } catch (IOException e) {
+      return "    (no log: " + e.getMessage() + ")";
+    }
+  }
+
+}

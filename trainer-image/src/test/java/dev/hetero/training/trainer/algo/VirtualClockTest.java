@@ -1,0 +1,31 @@
+package dev.hetero.training.trainer.algo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.data.Offset.offset;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class VirtualClockTest {
+
+  @Test
+  void aRoundCostsTheSlowestWorkerTimesItsSlowdownPlusCommunication() {
+    VirtualClock clock = new VirtualClock(0.001);
+    // 2 fast workers doing 8 steps of 10 ms, 2 slow (x8) doing 1 step: equal-time rounds of 80 ms.
+    double t = clock.chargeRound(new double[] {0.08, 0.08, 0.01, 0.01}, new double[] {1, 1, 8, 8});
+    assertThat(t).isCloseTo(0.081, offset(1e-12));
+    // Synchronous SGD: one step everywhere, the slow workers set the pace.
+    t = clock.chargeRound(new double[] {0.01, 0.01, 0.01, 0.01}, new double[] {1, 1, 8, 8});
+    assertThat(t).isCloseTo(0.081 + 0.081, offset(1e-12));
+    assertThat(clock.now()).isEqualTo(t);
+  }
+
+  @Test
+  void stepCostModelInterpolatesBetweenMeasuredBatches() {
+    StepCostModel m = new StepCostModel(Map.of(64, 0.01, 128, 0.018));
+    assertThat(m.stepSeconds(64)).isEqualTo(0.01);
+    assertThat(m.stepSeconds(96)).isCloseTo(0.014, offset(1e-12));
+    assertThat(m.stepSeconds(32)).isCloseTo(0.005, offset(1e-12));
+    assertThat(m.stepSeconds(256)).isCloseTo(0.036, offset(1e-12));
+  }
+}
