@@ -1,0 +1,60 @@
+package dev.hetero.training.operator.reconciler;
+
+import dev.hetero.training.api.v1alpha1.HeteroTrainingJob;
+import dev.hetero.training.api.v1alpha1.HeteroTrainingJobStatus;
+import dev.hetero.training.api.v1alpha1.JobPhase;
+import dev.hetero.training.api.v1alpha1.PlannedWorker;
+import dev.hetero.training.operator.model.WorkerPodState;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything one reconcile looks at, read once at its start: the job with its freshest status,
+ * its worker pods, the cluster's nodes and pods (for the planner's inventory), and the current
+ * plan ConfigMap.
+ */
+public record JobObservation(
+    HeteroTrainingJob job,
+    HeteroTrainingJobStatus status,
+    Map<String, WorkerPodState> podsByWorker,
+    Collection<Node> nodes,
+    Collection<Pod> allPods,
+    Optional<ConfigMap> planConfigMap,
+    Instant now) {
+
+  public String name() {
+    return job.getMetadata().getName();
+  }
+
+  public String namespace() {
+    return job.getMetadata().getNamespace();
+  }
+
+  public long generation() {
+    return job.getMetadata().getGeneration() == null ? 0 : job.getMetadata().getGeneration();
+  }
+
+  public JobPhase previousPhase() {
+    return status == null || status.phase() == null ? JobPhase.Pending : status.phase();
+  }
+
+  public List<PlannedWorker> previousPlan() {
+    return status == null || status.plan() == null ? List.of() : status.plan();
+  }
+
+  /** Worker restarts recorded so far, per reason. */
+  public List<dev.hetero.training.api.v1alpha1.RestartRecord> restarts() {
+    return status == null || status.restarts() == null ? List.of() : status.restarts();
+  }
+
+  /** The spec changed since the status was written. */
+  public boolean specChanged() {
+    return status == null || status.observedGeneration() == null || status.observedGeneration() != generation();
+  }
+}

@@ -1,0 +1,161 @@
+package dev.hetero.training.operator.reconciler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hetero.training.api.planner.CapacityPlanner;
+import dev.hetero.training.api.planner.PlannerConfig;
+import dev.hetero.training.api.v1alpha1.HeteroTrainingJob;
+import dev.hetero.training.api.v1alpha1.HeteroTrainingJobStatus;
+import dev.hetero.training.api.v1alpha1.JobPhase;
+import dev.hetero.training.api.v1alpha1.PlannedWorker;
+import dev.hetero.training.api.validation.SpecDefaults;
+import dev.hetero.training.operator.Fixtures;
+import io.fabric8.kubernetes.api.model.Node;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** The plan step without any API server: keep, plan afresh, re-plan around lost nodes, or give up. */
+class JobPlanningTest {
+  static final Instant NOW = Instant.parse("2026-01-01T12:00:00Z");
+
+  final JobPlanning planning = planning();
+
+  static JobPlanning planning() {
+    JobPlanning p = new JobPlanning();
+    p.planner = new CapacityPlanner(PlannerConfig.defaults());
+    p.config = Fixtures.config(Duration.ofSeconds(10), Duration.ofMinutes(5), Duration.ofMinutes(2));
+    p.ledger = new CapacityLedger();
+    return p;
+  }
+
+  static HeteroTrainingJob job(long generation) {
+    HeteroTrainingJob job = Fixtures.job("j", "ns");
+    job.getMetadata().setUid("uid");
+    job.getMetadata().setGeneration(generation);
+    return job;
+  }
+
+  static JobObservation observe(HeteroTrainingJob job, HeteroTrainingJobStatus status, List<Node> nodes) {
+    return new JobObservation(job, status, Map.of(), nodes, List.of(), Optional.empty(), NOW);
+  }
+
+  static HeteroTrainingJobStatus running(long generation, List<PlannedWorker> plan) {
+    return new HeteroTrainingJobStatus(generation, JobPhase.Running, null, plan, null, null, null, null, null, null, 0,
+        null);
+  }
+
+  static List<Node> cluster() {
+    return List.of(Fixtures.gpuNode("gpu-1", "A100"), Fixtures.cpuNode("cpu-1", "4"), Fixtures.cpuNode("cpu-2", "4"));
+  }
+
+  @Test
+  void firstReconcilePlansFreshAndAnUnchangedClusterKeepsThePlan() {
+    HeteroTrainingJob job = job(1);
+    var spec = SpecDefaults.apply(job.getSpec());
+    JobPlanning.Outcome first = planning.plan(observe(job, null, cluster()), spec);
+    assertThat(first.kind()).isEqualTo(JobPlanning.Kind.FRESH);
+    assertThat(first.workers()).hasSize(3);
+
+    JobPlanning.Outcome again = planning.plan(observe(job, running(1, first.workers()), cluster()), spec);
+    assertThat(again.kind()).isEqualTo(JobPlanning.Kind.KEPT);
+    assertThat(again.workers()).isEqualTo(first.workers());
+  }
+
+  @Test
+  void aNewGenerationPlansAfresh() {
+    HeteroTrainingJob job = job(2);
+    var spec = SpecDefaults.apply(job.getSpec());
+    List<PlannedWorker> old = planning.plan(observe(job(1), null, cluster()), spec).workers();
+    assertThat(planning.plan(observe(job, running(1, old), cluster()), spec).kind()).isEqualTo(JobPlanning.Kind.FRESH);
+  }
+
+  @Test
+  void aLostNodeMovesOnlyItsWorkersAndANotReadyNodeWithinGraceIsWaitedFor() {
+    HeteroTrainingJob job = job(1);
+    var spec = SpecDefaults.apply(job.getSpec());
+    List<PlannedWorker> plan = planning.plan(observe(job, null, cluster()), spec).workers();
+    String lost = plan.stream().filter(w -> w.pool().equals("cpu")).findFirst().orElseThrow().node();
+    List<Node> withoutIt = cluster().stream().filter(n -> !n.getMetadata().getName().equals(lost)).toList();
+
+    JobPlanning.Outcome replanned = planning.plan(observe(job, running(1, plan), withoutIt), spec);
+    assertThat(replanned.kind()).isEqualTo(JobPlanning.Kind.REPLANNED);
+    assertThat(replanned.lostNodes()).containsExactly(lost);
+    Map<String, PlannedWorker> before = plan.stream().collect(Collectors.toMap(PlannedWorker::worker, w -> w));
+    for (PlannedWorker w : replanned.workers()) {
+      assertThat(w.rank()).isEqualTo(before.get(w.worker()).rank());
+      if (!before.get(w.worker()).node().equals(lost)) {
+        assertThat(w.node()).as("survivor stays").isEqualTo(before.get(w.worker()).node());
+      } else {
+        assertThat(w.node()).isNotEqualTo(lost);
+      }
+    }
+
+    List<Node> blip = cluster();
+    blip.stream().filter(n -> n.getMetadata().getName().equals(lost)).forEach(n -> {
+      n.getStatus().getConditions().get(0).setStatus("False");
+      n.getStatus().getConditions().get(0).setLastTransitionTime(NOW.minusSeconds(30).toString());
+    });
+    JobPlanning.Outcome waiting = planning.plan(observe(job, running(1, plan), blip), spec);
+    assertThat(waiting.kind()).isEqualTo(JobPlanning.Kind.KEPT);
+    assertThat(waiting.recheckAt()).contains(NOW.plusSeconds(90));
+  }
+
+  @Test
+  void noRoomLeftIsUnschedulableWithThePlannersMessage() {
+    HeteroTrainingJob job = job(1);
+    var spec = SpecDefaults.apply(job.getSpec());
+    JobPlanning.Outcome outcome = planning.plan(observe(job, null, List.of(Fixtures.cpuNode("cpu-1", "4"))), spec);
+    assertThat(outcome.kind()).isEqualTo(JobPlanning.Kind.UNSCHEDULABLE);
+    assertThat(outcome.workers()).isEmpty();
+    assertThat(outcome.message()).contains("pool gpu");
+  }
+
+  @Test
+  void jobsPlannedAtOnceDoNotShareCapacityTheCacheDoesNotShowAsTakenYet() {
+    // One GPU in the cluster; two jobs each want it, and neither's pods are in the cache yet.
+    HeteroTrainingJob first = Fixtures.job("first", "ns");
+    first.getMetadata().setUid("uid-first");
+    first.getMetadata().setGeneration(1L);
+    HeteroTrainingJob second = Fixtures.job("second", "ns");
+    second.getMetadata().setUid("uid-second");
+    second.getMetadata().setGeneration(1L);
+    var spec = SpecDefaults.apply(first.getSpec());
+
+    JobPlanning.Outcome a = planning.plan(observe(first, null, cluster()), spec);
+    JobPlanning.Outcome b = planning.plan(observe(second, null, cluster()), spec);
+
+    assertThat(a.kind()).isEqualTo(JobPlanning.Kind.FRESH);
+    assertThat(b.kind()).isEqualTo(JobPlanning.Kind.UNSCHEDULABLE);
+    assertThat(b.message()).contains("pool gpu needs 1 worker");
+    // The first job planning again (same UID) is not crowded out by its own reservation.
+    assertThat(planning.plan(observe(first, null, cluster()), spec).kind()).isEqualTo(JobPlanning.Kind.FRESH);
+  }
+
+  @Test
+  void aReservationStopsCountingOnceItsPodIsVisibleOrItExpires() {
+    var ledger = new CapacityLedger();
+    HeteroTrainingJob job = Fixtures.job("first", "ns");
+    var spec = SpecDefaults.apply(job.getSpec());
+    PlannedWorker gpuWorker = new PlannedWorker("first-gpu-0", 0, "gpu-1", "gpu", dev.hetero.training.api.v1alpha1.DeviceClass.GPU,
+        96.0, 64, 1, 1.0, null);
+    ledger.reserve("uid-first", "ns", spec, List.of(gpuWorker), NOW);
+    var inventory = dev.hetero.training.operator.model.NodeInventoryBuilder.build(cluster(), List.of(), "uid-other", java.util.Set.of());
+
+    var held = dev.hetero.training.operator.model.ReservedCapacity.subtract(inventory, ledger.snapshot(), List.of(), "uid-other", NOW);
+    assertThat(held.stream().filter(n -> n.name().equals("gpu-1")).findFirst().orElseThrow().free().gpus()).isZero();
+
+    var pod = new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName("first-gpu-0").withNamespace("ns")
+        .endMetadata().withNewSpec().withNodeName("gpu-1").endSpec().build();
+    var visible = dev.hetero.training.operator.model.ReservedCapacity.subtract(inventory, ledger.snapshot(), List.of(pod), "uid-other", NOW);
+    assertThat(visible).isEqualTo(inventory);
+
+    var expired = dev.hetero.training.operator.model.ReservedCapacity.subtract(inventory, ledger.snapshot(), List.of(), "uid-other",
+        NOW.plus(CapacityLedger.HOLD).plusSeconds(1));
+    assertThat(expired).isEqualTo(inventory);
+  }
+}
