@@ -39,20 +39,30 @@ public final class Cluster {
     ControlPlane cp = ControlPlane.shared();
     if (instance == null) {
       Cluster cluster = new Cluster(cp);
-      cluster.start();
+      cluster.start(Path.of("target", "cluster-logs").toAbsolutePath());
       Runtime.getRuntime().addShutdownHook(new Thread(cluster::stop, "stop-cluster"));
       instance = cluster;
     }
     return instance;
   }
 
+  /** Scheduler, controller-manager and kwok on a dedicated control plane (benchmarks); close with {@link #stopComponents()}. */
+  public static Cluster startOn(ControlPlane controlPlane, Path logs) {
+    Cluster cluster = new Cluster(controlPlane);
+    cluster.start(logs);
+    return cluster;
+  }
+
+  public void stopComponents() {
+    stop();
+  }
+
   public ControlPlane controlPlane() {
     return controlPlane;
   }
 
-  private void start() {
+  private void start(Path logs) {
     try {
-      Path logs = Path.of("target", "cluster-logs").toAbsolutePath();
       Files.createDirectories(logs);
       String kubeconfig = controlPlane.kubeconfig().toString();
       processes.add(launch(logs, "kube-scheduler", List.of(
@@ -90,7 +100,7 @@ public final class Cluster {
     try (var own = Cluster.class.getResourceAsStream("/kwok/hetero-worker-stages.yaml")) {
       config.append(new String(own.readAllBytes(), StandardCharsets.UTF_8));
     }
-    Path file = Path.of("target", "kwok-config.yaml").toAbsolutePath();
+    Path file = controlPlane.kubeconfig().getParent().resolve("kwok-config.yaml");
     Files.writeString(file, config.toString(), StandardCharsets.UTF_8);
     return file;
   }

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
@@ -66,15 +67,29 @@ public final class ControlPlane {
     Assumptions.assumeTrue(available(), () -> "no control-plane binaries in " + binaries()
         + ": build them with hack/control-plane-binaries.sh (CI does)");
     if (instance == null) {
-      instance = start();
+      instance = start(Path.of("target", "kubeapitest").toAbsolutePath(), Map.of());
       Runtime.getRuntime().addShutdownHook(new Thread(instance.server::stop, "stop-kube-apiserver"));
     }
     return instance;
   }
 
-  private static ControlPlane start() {
+  /**
+   * A control plane of its own (benchmarks), with extra kube-apiserver flags; the caller stops it.
+   * Not for tests: they share {@link #shared()}.
+   */
+  public static ControlPlane startDedicated(Path testDir, Map<String, String> apiServerFlags) {
+    if (!available()) {
+      throw new IllegalStateException("no control-plane binaries in " + binaries() + ": run hack/control-plane-binaries.sh");
+    }
+    return start(testDir, apiServerFlags);
+  }
+
+  public void stop() {
+    server.stop();
+  }
+
+  private static ControlPlane start(Path testDir, Map<String, String> apiServerFlags) {
     try {
-      Path testDir = Path.of("target", "kubeapitest").toAbsolutePath();
       // kube-api-test looks for <dir>/k8s/<version>-<os>-<arch>/{kube-apiserver,etcd,kubectl}.
       Path versionDir = testDir.resolve("k8s").resolve(K8S_VERSION + "-linux-amd64");
       Files.createDirectories(versionDir);
@@ -83,7 +98,9 @@ public final class ControlPlane {
         Files.deleteIfExists(link);
         Files.createSymbolicLink(link, binaries().resolve(name));
       }
-      KubeAPIServer server = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig()
+      KubeAPIServerConfigBuilder config = KubeAPIServerConfigBuilder.anAPIServerConfig();
+      apiServerFlags.forEach(config::withApiServerFlag);
+      KubeAPIServer server = new KubeAPIServer(config
           .withTestDir(testDir.toString())
           .withApiServerVersion(K8S_VERSION)
           .withOfflineMode(true)

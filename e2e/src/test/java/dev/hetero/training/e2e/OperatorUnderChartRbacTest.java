@@ -83,6 +83,20 @@ class OperatorUnderChartRbacTest {
     assertThat(outcome.broken()).as("what did not happen under the chart's RBAC; operator log:%n%s", outcome.log()).isEmpty();
   }
 
+  /**
+   * A replacement operator pod (a new identity) must take over the Lease its predecessor left.
+   * Fabric8's LeaderElector does that with a PATCH: with only get/create/update it never leads.
+   */
+  @Test
+  void aReplacementOperatorTakesOverTheLeaseLeftBehindUnderTheChartsRbac() {
+    Outcome first = run(clusterRules, leaseRules, 120);
+    assertThat(first.broken()).as("first operator; log:%n%s", first.log()).isEmpty();
+    assertThat(admin.resources(io.fabric8.kubernetes.api.model.coordination.v1.Lease.class).inNamespace(OPERATOR_NS)
+        .withName("hetero-training-operator").get()).as("the Lease the first operator held").isNotNull();
+    Outcome second = runKeepingLease(clusterRules, leaseRules, 120);
+    assertThat(second.broken()).as("replacement operator; log:%n%s", second.log()).isEmpty();
+  }
+
   static Stream<Arguments> eachRule() {
     // Rules are read in @BeforeAll; parameter sources run before it, so render here too.
     List<Arguments> cases = new ArrayList<>();
@@ -127,6 +141,17 @@ class OperatorUnderChartRbacTest {
   }
 
   private static Outcome run(List<PolicyRule> cluster, List<PolicyRule> lease, int seconds) {
+    // Each run starts without a Lease, so that only the rule under test decides the outcome.
+    deleteLease();
+    return runKeepingLease(cluster, lease, seconds);
+  }
+
+  private static void deleteLease() {
+    admin.resources(io.fabric8.kubernetes.api.model.coordination.v1.Lease.class).inNamespace(OPERATOR_NS)
+        .withName("hetero-training-operator").delete();
+  }
+
+  private static Outcome runKeepingLease(List<PolicyRule> cluster, List<PolicyRule> lease, int seconds) {
     String ns = "rbac-" + (++runs);
     Jobs.namespace(admin, ns);
     grant(cluster, lease);
