@@ -83,6 +83,11 @@ class OperatorOnClusterTest {
     // V100 workers (capacity 32) get far larger batches than CPU workers (capacity 1).
     assertThat(plan.get("mixed-gpu-0").batchSize()).isGreaterThan(plan.get("mixed-cpu-0").batchSize() * 10);
     assertThat(job.getStatus().workersReady()).isEqualTo("6/6");
+
+    // The series the Grafana dashboard (k8s/dashboards, the chart) queries, from the live operator.
+    String metrics = operator.metrics();
+    assertThat(metrics).contains("hetero_jobs{phase=\"Running\"}", "hetero_time_to_running_seconds_bucket",
+        "hetero_time_to_running_seconds_count", "hetero_planned_capacity{", "pool=\"gpu\"");
   }
 
   @Test

@@ -84,13 +84,13 @@ class OperatorQuarkusTest {
 
     MockServerSupport.await("metrics", Duration.ofSeconds(10), () -> {
       String body = get(http, metrics).body();
-      return body.contains("hetero_jobs{phase=\"Planned\"} 1.0") && body.contains("hetero_pool_planned_capacity");
+      return body.contains("hetero_jobs{phase=\"Planned\"} 1.0") && body.contains("hetero_planned_capacity");
     });
     String body = get(http, metrics).body();
     // JOSDK's reconcile metrics (Micrometer v2 names) next to the domain series.
     assertThat(body).contains("reconciliations_execution_duration_seconds_count{controller_name=\"heterotrainingjob\"}");
-    assertThat(body).contains("hetero_job_time_to_running_seconds_bucket");
-    assertThat(body).contains("hetero_pool_planned_workers{device_class=\"cpu\",job=\"quarkus-job\",namespace=\"quarkus-test\",pool=\"cpu\"} 2.0");
+    assertThat(body).contains("hetero_time_to_running_seconds_bucket");
+    assertThat(body).contains("hetero_planned_workers{device_class=\"cpu\",job=\"quarkus-job\",namespace=\"quarkus-test\",pool=\"cpu\"} 2.0");
   }
 
   private static HttpResponse<String> get(HttpClient http, URL url) {

@@ -19,9 +19,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Domain metrics (Prometheus names in brackets):
- * jobs by phase [hetero_jobs], time from creation to Running [hetero_job_time_to_running_seconds],
+ * jobs by phase [hetero_jobs], time from creation to Running [hetero_time_to_running_seconds],
  * worker restarts by reason [hetero_worker_restarts_total], re-plans by cause [hetero_replans_total],
- * planned capacity and workers per pool [hetero_pool_planned_capacity, hetero_pool_planned_workers].
+ * planned capacity and workers per pool [hetero_planned_capacity, hetero_planned_workers].
  * Gauges read the job cache, so deleted jobs disappear from them without bookkeeping.
  */
 @ApplicationScoped
@@ -53,11 +53,11 @@ public class JobMetrics {
           .tag("phase", phase.name())
           .register(registry);
     }
-    poolCapacity = MultiGauge.builder("hetero.pool.planned.capacity")
+    poolCapacity = MultiGauge.builder("hetero.planned.capacity")
         .description("Planned relative capacity per job and pool").register(registry);
-    poolWorkers = MultiGauge.builder("hetero.pool.planned.workers")
+    poolWorkers = MultiGauge.builder("hetero.planned.workers")
         .description("Planned workers per job and pool").register(registry);
-    timeToRunning = Timer.builder("hetero.job.time.to.running")
+    timeToRunning = Timer.builder("hetero.time.to.running")
         .description("Time from a job's creation to its Running phase")
         .publishPercentileHistogram()
         .minimumExpectedValue(Duration.ofSeconds(1))
