@@ -217,6 +217,69 @@ class OperatorOnClusterTest {
   }
 
   @Test
+  void coordinatorExitingZeroSucceedsTheJobCleansRunningWorkersAndTheTtlDeletesIt() {
+    String ns = "e2e-success";
+    Jobs.namespace(client, ns);
+    Cluster.createNode(client, "success-cpu", 4, "16Gi", 0, Jobs.suite("success"));
+    client.resource(Jobs.job("done", ns, "success", """
+        - name: cpu
+          deviceClass: cpu
+          replicas: 3
+          nodeSelector: {e2e.hetero.dev/suite: SUITE}
+        """, "runPolicy: {cleanPodPolicy: Running, ttlSecondsAfterFinished: 8}")).create();
+    Jobs.awaitRunningPods(client, ns, "done", 3, 120);
+
+    exitWith(ns, "done-cpu-0", "0");
+    HeteroTrainingJob succeeded = Jobs.await(client, ns, "done", j -> Jobs.phase(j, "Succeeded"), 60);
+    assertThat(Jobs.condition(succeeded, "Succeeded")).get().extracting(c -> c.status()).isEqualTo("True");
+    assertThat(succeeded.getStatus().completionTime()).isNotNull();
+    // cleanPodPolicy Running: the workers still running are deleted, the finished coordinator stays.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline && Jobs.workerPods(client, ns, "done").size() != 1) {
+      OperatorProcess.sleep(500);
+    }
+    assertThat(Jobs.workerPods(client, ns, "done")).extracting(p -> p.getMetadata().getName()).containsExactly("done-cpu-0");
+    // ttlSecondsAfterFinished: the job goes, and its children with it.
+    client.resources(HeteroTrainingJob.class).inNamespace(ns).withName("done").waitUntilCondition(j -> j == null, 90, TimeUnit.SECONDS);
+    assertThat(client.resources(HeteroTrainingJob.class).inNamespace(ns).withName("done").get()).isNull();
+  }
+
+  @Test
+  void suspendDeletesTheWorkersAndKeepsTheRestAndResumeRecreatesThem() {
+    String ns = "e2e-suspend";
+    Jobs.namespace(client, ns);
+    Cluster.createNode(client, "suspend-cpu", 4, "16Gi", 0, Jobs.suite("suspend"));
+    client.resource(Jobs.job("pausable", ns, "suspend", """
+        - name: cpu
+          deviceClass: cpu
+          replicas: 2
+          nodeSelector: {e2e.hetero.dev/suite: SUITE}
+        """, "")).create();
+    Jobs.awaitRunningPods(client, ns, "pausable", 2, 120);
+    String token = client.secrets().inNamespace(ns).withName("pausable-token").get().getMetadata().getUid();
+
+    setSuspend(ns, "pausable", true);
+    Jobs.await(client, ns, "pausable", j -> Jobs.phase(j, "Suspended"), 60);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline && !Jobs.workerPods(client, ns, "pausable").isEmpty()) {
+      OperatorProcess.sleep(500);
+    }
+    assertThat(Jobs.workerPods(client, ns, "pausable")).isEmpty();
+    assertThat(client.configMaps().inNamespace(ns).withName("pausable-plan").get()).isNotNull();
+    assertThat(client.secrets().inNamespace(ns).withName("pausable-token").get().getMetadata().getUid()).isEqualTo(token);
+
+    setSuspend(ns, "pausable", false);
+    assertThat(Jobs.awaitRunningPods(client, ns, "pausable", 2, 120)).hasSize(2);
+    Jobs.await(client, ns, "pausable", j -> Jobs.phase(j, "Running"), 60);
+  }
+
+  private void setSuspend(String ns, String job, boolean suspend) {
+    client.resources(HeteroTrainingJob.class).inNamespace(ns).withName(job).patch(
+        io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+        "{\"spec\": {\"runPolicy\": {\"suspend\": " + suspend + "}}}");
+  }
+
+  @Test
   void trainerStatusFieldsAndOperatorStatusFieldsCoexistAndTheTrainerCanDoNothingElse() {
     String ns = "e2e-ssa";
     Jobs.namespace(client, ns);
