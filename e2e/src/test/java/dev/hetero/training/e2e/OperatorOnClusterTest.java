@@ -93,15 +93,7 @@ class OperatorOnClusterTest {
   @Test
   void failedWorkerIsRecreatedCountedAndTheJobFailsAfterBackoffLimit() {
     String ns = "e2e-failing";
-    Jobs.namespace(client, ns);
-    Cluster.createNode(client, "failing-cpu", 4, "16Gi", 0, Jobs.suite("failing"));
-    client.resource(Jobs.job("failing", ns, "failing", """
-        - name: cpu
-          deviceClass: cpu
-          replicas: 2
-          nodeSelector: {e2e.hetero.dev/suite: SUITE}
-        """, "runPolicy: {backoffLimit: 1}")).create();
-    List<Pod> pods = Jobs.awaitRunningPods(client, ns, "failing", 2, 120);
+    List<Pod> pods = runCpuJob(ns, "failing", "failing", 2, "runPolicy: {backoffLimit: 1}");
     Pod victim = pods.stream().filter(p -> p.getMetadata().getName().equals("failing-cpu-1")).findFirst().orElseThrow();
     String firstUid = victim.getMetadata().getUid();
 
@@ -163,15 +155,7 @@ class OperatorOnClusterTest {
   @Test
   void restartedOperatorCreatesNoDuplicatesAndTheJobGoesOn() {
     String ns = "e2e-restart";
-    Jobs.namespace(client, ns);
-    Cluster.createNode(client, "restart-cpu", 4, "16Gi", 0, Jobs.suite("restart"));
-    client.resource(Jobs.job("restart", ns, "restart", """
-        - name: cpu
-          deviceClass: cpu
-          replicas: 3
-          nodeSelector: {e2e.hetero.dev/suite: SUITE}
-        """, "")).create();
-    Set<String> uids = Jobs.awaitRunningPods(client, ns, "restart", 3, 120).stream().map(p -> p.getMetadata().getUid())
+    Set<String> uids = runCpuJob(ns, "restart", "restart", 3, "").stream().map(p -> p.getMetadata().getUid())
         .collect(Collectors.toSet());
 
     operator.close();
@@ -192,20 +176,12 @@ class OperatorOnClusterTest {
   @Test
   void deletingTheJobRemovesEveryChildThroughGarbageCollection() {
     String ns = "e2e-delete";
-    Jobs.namespace(client, ns);
-    Cluster.createNode(client, "delete-cpu", 4, "16Gi", 0, Jobs.suite("delete"));
-    HeteroTrainingJob job = client.resource(Jobs.job("doomed", ns, "delete", """
-        - name: cpu
-          deviceClass: cpu
-          replicas: 2
-          nodeSelector: {e2e.hetero.dev/suite: SUITE}
-        """, "")).create();
-    Jobs.awaitRunningPods(client, ns, "doomed", 2, 120);
+    runCpuJob(ns, "delete", "doomed", 2, "");
     assertThat(client.services().inNamespace(ns).withName("doomed-workers").get()).isNotNull();
     assertThat(client.secrets().inNamespace(ns).withName("doomed-token").get()).isNotNull();
     assertThat(client.rbac().roles().inNamespace(ns).withName("doomed-trainer").get()).isNotNull();
 
-    client.resource(job).delete();
+    client.resources(HeteroTrainingJob.class).inNamespace(ns).withName("doomed").delete();
 
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     List<String> left = List.of("?");
@@ -219,15 +195,7 @@ class OperatorOnClusterTest {
   @Test
   void coordinatorExitingZeroSucceedsTheJobCleansRunningWorkersAndTheTtlDeletesIt() {
     String ns = "e2e-success";
-    Jobs.namespace(client, ns);
-    Cluster.createNode(client, "success-cpu", 4, "16Gi", 0, Jobs.suite("success"));
-    client.resource(Jobs.job("done", ns, "success", """
-        - name: cpu
-          deviceClass: cpu
-          replicas: 3
-          nodeSelector: {e2e.hetero.dev/suite: SUITE}
-        """, "runPolicy: {cleanPodPolicy: Running, ttlSecondsAfterFinished: 8}")).create();
-    Jobs.awaitRunningPods(client, ns, "done", 3, 120);
+    runCpuJob(ns, "success", "done", 3, "runPolicy: {cleanPodPolicy: Running, ttlSecondsAfterFinished: 8}");
 
     exitWith(ns, "done-cpu-0", "0");
     HeteroTrainingJob succeeded = Jobs.await(client, ns, "done", j -> Jobs.phase(j, "Succeeded"), 60);
@@ -247,15 +215,7 @@ class OperatorOnClusterTest {
   @Test
   void suspendDeletesTheWorkersAndKeepsTheRestAndResumeRecreatesThem() {
     String ns = "e2e-suspend";
-    Jobs.namespace(client, ns);
-    Cluster.createNode(client, "suspend-cpu", 4, "16Gi", 0, Jobs.suite("suspend"));
-    client.resource(Jobs.job("pausable", ns, "suspend", """
-        - name: cpu
-          deviceClass: cpu
-          replicas: 2
-          nodeSelector: {e2e.hetero.dev/suite: SUITE}
-        """, "")).create();
-    Jobs.awaitRunningPods(client, ns, "pausable", 2, 120);
+    runCpuJob(ns, "suspend", "pausable", 2, "");
     String token = client.secrets().inNamespace(ns).withName("pausable-token").get().getMetadata().getUid();
 
     setSuspend(ns, "pausable", true);
@@ -355,6 +315,19 @@ class OperatorOnClusterTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(call)
         .isInstanceOf(io.fabric8.kubernetes.client.KubernetesClientException.class)
         .satisfies(e -> assertThat(((io.fabric8.kubernetes.client.KubernetesClientException) e).getCode()).isEqualTo(403));
+  }
+
+  /** A namespace, one 4-core node labelled for the suite, and a job of one CPU pool, running. */
+  private static List<Pod> runCpuJob(String ns, String suite, String job, int replicas, String extraSpec) {
+    Jobs.namespace(client, ns);
+    Cluster.createNode(client, suite + "-cpu", 4, "16Gi", 0, Jobs.suite(suite));
+    client.resource(Jobs.job(job, ns, suite, """
+        - name: cpu
+          deviceClass: cpu
+          replicas: %d
+          nodeSelector: {e2e.hetero.dev/suite: SUITE}
+        """.formatted(replicas), extraSpec)).create();
+    return Jobs.awaitRunningPods(client, ns, job, replicas, 120);
   }
 
   private List<String> childrenLeft(String ns, String job) {
