@@ -153,6 +153,36 @@ class OperatorOnClusterTest {
   }
 
   @Test
+  void aWorkerTheSchedulerRefusesIsPlannedOntoAnotherNode() {
+    String ns = "e2e-moved";
+    Jobs.namespace(client, ns);
+    Cluster.createNode(client, "moved-a", 2, "8Gi", 0, Jobs.suite("moved"));
+    Cluster.createNode(client, "moved-b", 2, "8Gi", 0, Jobs.suite("moved"));
+    client.resource(Jobs.job("moved", ns, "moved", """
+        - name: cpu
+          deviceClass: cpu
+          replicas: 1
+          cpusPerWorker: 2
+          nodeSelector: {e2e.hetero.dev/suite: SUITE}
+        """, "")).create();
+    Pod first = Jobs.awaitRunningPods(client, ns, "moved", 1, 120).get(0);
+    assertThat(first.getSpec().getNodeName()).isEqualTo("moved-a");
+
+    // Something outside the operator's plan makes moved-a refuse pods; the worker then fails and
+    // its replacement, still pinned to moved-a, is refused by the scheduler.
+    client.nodes().withName("moved-a").edit(n -> new io.fabric8.kubernetes.api.model.NodeBuilder(n).editSpec()
+        .addNewTaint().withKey("e2e.hetero.dev/blocked").withEffect("NoSchedule").endTaint().endSpec().build());
+    exitWith(ns, "moved-cpu-0", "1");
+
+    HeteroTrainingJob moved = Jobs.await(client, ns, "moved", j -> j.getStatus().plan() != null
+        && j.getStatus().plan().get(0).node().equals("moved-b"), 120);
+    assertThat(moved.getStatus().plan()).singleElement().extracting(PlannedWorker::node).isEqualTo("moved-b");
+    assertThat(Jobs.awaitRunningPods(client, ns, "moved", 1, 120)).singleElement()
+        .satisfies(p -> assertThat(p.getSpec().getNodeName()).isEqualTo("moved-b"));
+    assertThat(client.v1().events().inNamespace(ns).list().getItems()).anySatisfy(e -> assertThat(e.getReason()).isEqualTo("WorkerUnschedulable"));
+  }
+
+  @Test
   void restartedOperatorCreatesNoDuplicatesAndTheJobGoesOn() {
     String ns = "e2e-restart";
     Set<String> uids = runCpuJob(ns, "restart", "restart", 3, "").stream().map(p -> p.getMetadata().getUid())

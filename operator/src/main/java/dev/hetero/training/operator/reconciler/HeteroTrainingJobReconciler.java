@@ -282,6 +282,10 @@ public class HeteroTrainingJobReconciler implements Reconciler<HeteroTrainingJob
         events.warning(obs.job(), "NodeLost", plan.message());
         metrics.replanned("NodeLost");
       }
+      case MOVED -> {
+        events.warning(obs.job(), "WorkerUnschedulable", plan.message());
+        metrics.replanned("WorkerUnschedulable");
+      }
       default -> {
       }
     }

@@ -11,6 +11,7 @@ import dev.hetero.training.operator.config.OperatorConfig;
 import dev.hetero.training.operator.model.NodeHealth;
 import dev.hetero.training.operator.model.NodeInventoryBuilder;
 import dev.hetero.training.operator.model.ReservedCapacity;
+import dev.hetero.training.operator.model.StuckWorkers;
 import dev.hetero.training.operator.model.PlanStabilizer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -37,7 +38,11 @@ public class JobPlanning {
   @Inject
   CapacityLedger ledger;
 
-  public enum Kind { KEPT, FRESH, REPLANNED, UNSCHEDULABLE }
+  /**
+   * KEPT: the plan stands; FRESH: planned from scratch; REPLANNED: workers of lost nodes moved;
+   * MOVED: workers the scheduler could not place moved elsewhere; UNSCHEDULABLE: no plan fits.
+   */
+  public enum Kind { KEPT, FRESH, REPLANNED, MOVED, UNSCHEDULABLE }
 
   /**
    * @param workers the plan to run (empty when unschedulable)
@@ -55,7 +60,7 @@ public class JobPlanning {
   public Outcome plan(JobObservation obs, HeteroTrainingJobSpec spec) {
     synchronized (ledger) {
       Outcome outcome = decide(obs, spec);
-      if (outcome.kind() == Kind.FRESH || outcome.kind() == Kind.REPLANNED) {
+      if (outcome.kind() == Kind.FRESH || outcome.kind() == Kind.REPLANNED || outcome.kind() == Kind.MOVED) {
         ledger.reserve(obs.job().getMetadata().getUid(), obs.job().getMetadata().getNamespace(), spec, outcome.workers(), obs.now());
       }
       return outcome;
@@ -71,10 +76,43 @@ public class JobPlanning {
     }
     Set<String> nodesInUse = previous.stream().map(PlannedWorker::node).collect(Collectors.toSet());
     NodeHealth.Verdict health = NodeHealth.lostNodes(nodesInUse, obs.nodes(), obs.now(), config.nodeLostGrace());
-    if (health.lost().isEmpty()) {
-      return new Outcome(Kind.KEPT, previous, "", Set.of(), health.recheckAt());
+    if (!health.lost().isEmpty()) {
+      return replan(obs, spec, previous, health);
     }
-    return replan(obs, spec, previous, health);
+    StuckWorkers.Verdict stuck = StuckWorkers.find(obs.podsByWorker(), previous, obs.now(), config.nodeLostGrace());
+    if (!stuck.workers().isEmpty()) {
+      Optional<Outcome> moved = moveStuck(obs, spec, previous, stuck);
+      if (moved.isPresent()) {
+        return moved.get();
+      }
+    }
+    return new Outcome(Kind.KEPT, previous, "", Set.of(), earliest(health.recheckAt(), stuck.recheckAt()));
+  }
+
+  /**
+   * Plans the stuck workers around their nodes (treated as unusable for this job), keeping every
+   * other worker where it is. Not counted as a restart: the workers did nothing wrong.
+   */
+  private Optional<Outcome> moveStuck(JobObservation obs, HeteroTrainingJobSpec spec, List<PlannedWorker> previous,
+      StuckWorkers.Verdict stuck) {
+    PlanResult result = plan(obs, withReplicas(spec, previous), inventory(obs, stuck.nodes()));
+    if (!(result instanceof PlanResult.Placed placed)) {
+      return Optional.empty();
+    }
+    List<PlannedWorker> workers = PlanStabilizer.stabilize(previous, stuck.nodes(), placed.workers()).orElse(placed.workers());
+    return Optional.of(new Outcome(Kind.MOVED, workers, "worker(s) " + stuck.workers() + " could not be scheduled on node(s) "
+        + stuck.nodes() + " for over " + config.nodeLostGrace().toSeconds() + " s; planned them elsewhere", Set.of(),
+        Optional.empty()));
+  }
+
+  private static Optional<java.time.Instant> earliest(Optional<java.time.Instant> a, Optional<java.time.Instant> b) {
+    if (a.isEmpty()) {
+      return b;
+    }
+    if (b.isEmpty()) {
+      return a;
+    }
+    return a.get().isBefore(b.get()) ? a : b;
   }
 
   private Outcome replan(JobObservation obs, HeteroTrainingJobSpec spec, List<PlannedWorker> previous,

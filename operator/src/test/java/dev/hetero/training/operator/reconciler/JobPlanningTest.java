@@ -158,4 +158,48 @@ class JobPlanningTest {
         NOW.plus(CapacityLedger.HOLD).plusSeconds(1));
     assertThat(expired).isEqualTo(inventory);
   }
+
+  static io.fabric8.kubernetes.api.model.Pod unschedulablePod(String name, Instant since) {
+    return new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName(name).withNamespace("ns").withUid(name + "-uid")
+        .endMetadata().withNewSpec().endSpec().withNewStatus().withPhase("Pending")
+        .addNewCondition().withType("PodScheduled").withStatus("False").withReason("Unschedulable")
+        .withLastTransitionTime(since.toString()).endCondition().endStatus().build();
+  }
+
+  @Test
+  void aWorkerTheSchedulerRefusesPastTheGraceIsMovedAndTheOthersStay() {
+    HeteroTrainingJob job = job(1);
+    var spec = SpecDefaults.apply(job.getSpec());
+    List<PlannedWorker> plan = planning.plan(observe(job, null, cluster()), spec).workers();
+    PlannedWorker stuck = plan.stream().filter(w -> w.pool().equals("cpu")).findFirst().orElseThrow();
+    Map<String, dev.hetero.training.operator.model.WorkerPodState> pods = Map.of(stuck.worker(),
+        dev.hetero.training.operator.model.WorkerPodState.of(unschedulablePod(stuck.worker(), NOW.minus(Duration.ofMinutes(3))), NOW));
+
+    JobPlanning.Outcome moved = planning.plan(new JobObservation(job, running(1, plan), pods, cluster(), List.of(), Optional.empty(), NOW),
+        spec);
+
+    assertThat(moved.kind()).isEqualTo(JobPlanning.Kind.MOVED);
+    assertThat(moved.lostNodes()).as("not a node loss: no restart is counted").isEmpty();
+    assertThat(moved.message()).contains(stuck.worker()).contains(stuck.node());
+    Map<String, PlannedWorker> after = moved.workers().stream().collect(Collectors.toMap(PlannedWorker::worker, w -> w));
+    assertThat(after.get(stuck.worker()).node()).isNotEqualTo(stuck.node());
+    plan.stream().filter(w -> !w.node().equals(stuck.node()))
+        .forEach(w -> assertThat(after.get(w.worker()).node()).as(w.worker()).isEqualTo(w.node()));
+  }
+
+  @Test
+  void aWorkerRefusedMoreRecentlyThanTheGraceIsWaitedFor() {
+    HeteroTrainingJob job = job(1);
+    var spec = SpecDefaults.apply(job.getSpec());
+    List<PlannedWorker> plan = planning.plan(observe(job, null, cluster()), spec).workers();
+    PlannedWorker stuck = plan.get(1);
+    Instant since = NOW.minus(Duration.ofSeconds(30));
+    var pods = Map.of(stuck.worker(), dev.hetero.training.operator.model.WorkerPodState.of(unschedulablePod(stuck.worker(), since), NOW));
+
+    JobPlanning.Outcome kept = planning.plan(new JobObservation(job, running(1, plan), pods, cluster(), List.of(), Optional.empty(), NOW),
+        spec);
+
+    assertThat(kept.kind()).isEqualTo(JobPlanning.Kind.KEPT);
+    assertThat(kept.recheckAt()).contains(since.plus(Duration.ofMinutes(2)));
+  }
 }
