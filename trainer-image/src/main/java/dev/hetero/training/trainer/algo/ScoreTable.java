@@ -58,6 +58,32 @@ public final class ScoreTable {
     pendingLosses.clear();
   }
 
+  /** A copy of the merged scores (for checkpoints). */
+  public float[] scores() {
+    return scores.clone();
+  }
+
+  public List<int[]> pendingIndices() {
+    return List.copyOf(pendingIndices);
+  }
+
+  public List<float[]> pendingLosses() {
+    return List.copyOf(pendingLosses);
+  }
+
+  /** Restores a checkpointed table: merged scores and the buffered observations. */
+  public void restore(float[] merged, List<int[]> indices, List<float[]> losses) {
+    if (merged.length != scores.length) {
+      throw new IllegalArgumentException("checkpointed score table has " + merged.length + " entries, the data set " + scores.length);
+    }
+    System.arraycopy(merged, 0, scores, 0, scores.length);
+    pendingIndices.clear();
+    pendingLosses.clear();
+    for (int i = 0; i < indices.size(); i++) {
+      record(indices.get(i), losses.get(i));
+    }
+  }
+
   public int pendingReports() {
     return pendingIndices.size();
   }

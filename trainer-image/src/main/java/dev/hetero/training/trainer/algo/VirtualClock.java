@@ -27,6 +27,11 @@ public final class VirtualClock {
     return now;
   }
 
+  /** Resumes from a checkpointed time. */
+  public void restore(double time) {
+    now = time;
+  }
+
   public double now() {
     return now;
   }

@@ -19,6 +19,7 @@ import java.util.Arrays;
  *   run &lt;job.yaml&gt; [flags]   train a HeteroTrainingJob on this machine, one process per worker
  *   worker                    one worker, configured from the environment and the plan file (pods use this)
  *   bench [flags]             simulated 2 fast + 2 slow workers on a virtual clock, every algorithm
+ *   selfcheck                 load the engine offline, print versions, exit 0 (the image build runs it)
  * </pre>
  */
 public final class TrainerMain {
@@ -42,6 +43,7 @@ public final class TrainerMain {
           new LocalRunner(out).run(options);
         }
         case "worker" -> new WorkerProcess(System.getenv(), out, err).run();
+        case "selfcheck" -> SelfCheck.run(System.getenv(), out);
         case "bench" -> {
           BenchOptions options = Flags.benchOptions(rest);
           new Bench(out).run(options);

@@ -15,6 +15,8 @@ final class Usage {
           --quiet                    no progress line and no status block
         worker           one worker, configured from the environment (RANK, WORLD_SIZE, BATCH_SIZE, LOCAL_STEPS,
                          COORDINATOR_ADDR, HTJ_TOKEN, HTJ_PLAN_FILE, HTJ_DATA_DIR, ...) as in a pod
+        selfcheck        load the PyTorch engine offline (extracting its native libraries into DJL_CACHE_DIR),
+                         run one tensor operation, print the versions; exit 0 when it works
         bench            2 fast + 2 slow workers simulated in one process on a virtual clock:
                          syncSGD (all), syncSGD (fast only), local SGD without biases (fedavg),
                          top-k sampling alone, uniform weights alone (localSGD), both (biasedLocalSGD)

@@ -1,105 +1,307 @@
 package dev.hetero.training.trainer.net;
 
-import dev.hetero.training.trainer.algo.WorkerSettings;
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
+import dev.hetero.training.trainer.worker.RoundCommand;
+import dev.hetero.training.trainer.worker.RoundResult;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.ServerCalls;
+import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.security.MessageDigest;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * Accepts the other workers' connections on rank 0. A connection must present the job token
- * (compared in constant time and never logged), a rank that is planned and not yet connected,
- * and the batch, local steps and model size the plan gives that rank.
+ * Rank 0's gRPC server. Each remote rank has a mailbox slot: the coordinator posts the rank's
+ * command for the round, the worker's {@code NextRound} poll takes it (or parks until it exists),
+ * and the worker's {@code Submit} completes the round's result. A call must carry the job token
+ * ({@link TokenInterceptor}) and a hello matching the plan (rank in the plan, world size, model
+ * size); anything else is refused.
  */
 public final class CoordinatorServer implements AutoCloseable {
-  private final ServerSocket server;
-  private final byte[] token;
+  private final Server server;
+  private final int worldSize;
+  private final int modelSize;
+  private final Slot[] slots;
   private final PrintStream log;
+  private final TransportMeter meter;
+  private final long pollNanos;
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "coordinator-poll-timer");
+    t.setDaemon(true);
+    return t;
+  });
 
-  public CoordinatorServer(InetSocketAddress bind, byte[] token, PrintStream log) throws IOException {
-    this.server = new ServerSocket();
-    server.setReuseAddress(true);
-    server.bind(bind);
-    this.token = token.clone();
+  private static final class Slot {
+    RoundCommand command;
+    byte[] encoded;
+    long postedNanos;
+    boolean pickedUp;
+    CompletableFuture<RoundResult> result;
+    StreamObserver<byte[]> parked;
+    boolean joined;
+    java.net.SocketAddress peer;
+    boolean disconnected;
+  }
+
+  public CoordinatorServer(InetSocketAddress bind, byte[] token, int worldSize, int modelSize, Duration poll,
+      TransportMeter meter, PrintStream log) throws IOException {
+    this.worldSize = worldSize;
+    this.modelSize = modelSize;
     this.log = log;
+    this.meter = meter;
+    this.pollNanos = poll.toNanos();
+    this.slots = new Slot[worldSize];
+    for (int i = 0; i < worldSize; i++) {
+      slots[i] = new Slot();
+    }
+    ServerServiceDefinition service = ServerServiceDefinition.builder(GrpcWire.SERVICE)
+        .addMethod(GrpcWire.NEXT_ROUND, ServerCalls.asyncUnaryCall(this::nextRound))
+        .addMethod(GrpcWire.SUBMIT, ServerCalls.asyncUnaryCall(this::submit))
+        .build();
+    this.server = NettyServerBuilder.forAddress(bind)
+        // a restarted coordinator binds the same port while the old connections sit in TIME_WAIT
+        .withOption(io.grpc.netty.shaded.io.netty.channel.ChannelOption.SO_REUSEADDR, true)
+        .maxInboundMessageSize(GrpcWire.MAX_MESSAGE_BYTES)
+        // ping idle connections: a worker whose node or network vanished (no FIN) loses its
+        // transport within ~30 s, which ends the wait for its round like a closed connection
+        .keepAliveTime(20, TimeUnit.SECONDS)
+        .keepAliveTimeout(10, TimeUnit.SECONDS)
+        .addService(ServerInterceptors.intercept(service, new TokenInterceptor(token, log)))
+        .addTransportFilter(new io.grpc.ServerTransportFilter() {
+          @Override
+          public void transportTerminated(io.grpc.Attributes attributes) {
+            disconnected(attributes.get(io.grpc.Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
+          }
+        })
+        .build()
+        .start();
   }
 
   public int port() {
-    return server.getLocalPort();
+    return server.getPort();
   }
 
-  /** Waits for ranks 1..m-1; their settings come from the plan. */
-  public List<RemoteWorker> accept(List<WorkerSettings> plan, int modelSize, Duration within, Duration roundDeadline)
-      throws IOException {
-    Map<Integer, RemoteWorker> connected = new TreeMap<>();
+  /** Waits until every remote rank polled once, or the time is up; returns the ranks that did. */
+  public Set<Integer> awaitJoined(Duration within) {
     long deadline = System.nanoTime() + within.toNanos();
-    while (connected.size() < plan.size() - 1) {
-      long left = (deadline - System.nanoTime()) / 1_000_000;
-      if (left <= 0) {
-        throw new IOException("only " + connected.size() + " of " + (plan.size() - 1) + " workers connected within "
-            + within.toSeconds() + " s; connected ranks: " + connected.keySet());
+    while (true) {
+      Set<Integer> joined = joined();
+      if (joined.size() == worldSize - 1 || System.nanoTime() > deadline) {
+        return joined;
       }
-      server.setSoTimeout((int) Math.min(Integer.MAX_VALUE, left));
-      Socket socket;
-      try {
-        socket = server.accept();
-      } catch (SocketTimeoutException e) {
-        continue;
-      }
-      socket.setTcpNoDelay(true);
-      socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, Math.max(1000, left)));
-      DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 16));
-      String refusal;
-      Frames.Hello hello = null;
-      try {
-        Frames.Frame frame = Frames.read(in);
-        hello = frame.type() == Frames.HELLO ? Frames.parseHello(frame.payload()) : null;
-        refusal = hello == null ? "expected a hello frame" : check(hello, plan, modelSize, connected);
-      } catch (IOException e) {
-        refusal = "bad hello: " + e.getMessage();
-      }
-      if (refusal != null) {
-        log.println("coordinator: refused a connection from " + socket.getRemoteSocketAddress() + ": " + refusal);
-        try {
-          Frames.write(socket.getOutputStream(), Frames.REJECT, Frames.text(refusal));
-        } catch (IOException ignored) {
-          // the peer may already be gone
-        }
-        socket.close();
-        continue;
-      }
-      Frames.write(socket.getOutputStream(), Frames.WELCOME, Frames.text("ok"));
-      socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, roundDeadline.toMillis()));
-      connected.put(hello.rank(), new RemoteWorker(hello.rank(), socket, in));
-      log.println("coordinator: worker rank " + hello.rank() + " connected");
+      sleep(50);
     }
-    return new ArrayList<>(connected.values());
   }
 
-  private String check(Frames.Hello hello, List<WorkerSettings> plan, int modelSize, Map<Integer, RemoteWorker> connected) {
-    if (!MessageDigest.isEqual(hello.token(), token)) {
-      return "wrong or missing job token";
+  public synchronized Set<Integer> joined() {
+    Set<Integer> out = new TreeSet<>();
+    for (int i = 1; i < worldSize; i++) {
+      if (slots[i].joined) {
+        out.add(i);
+      }
     }
-    if (hello.rank() < 1 || hello.rank() >= plan.size() || hello.worldSize() != plan.size()) {
-      return "rank " + hello.rank() + " of world size " + hello.worldSize() + " is not in this plan of " + plan.size() + " workers";
+    return out;
+  }
+
+  /** The coordinator-side handles of ranks 1..world-1. */
+  public List<RemoteWorker> remoteWorkers(Duration pickup, Duration roundDeadline) {
+    List<RemoteWorker> out = new ArrayList<>();
+    for (int i = 1; i < worldSize; i++) {
+      out.add(new RemoteWorker(this, i, pickup, roundDeadline));
     }
-    if (connected.containsKey(hello.rank())) {
-      return "rank " + hello.rank() + " is already connected";
+    return out;
+  }
+
+  synchronized void post(int rank, RoundCommand command) {
+    Slot s = slots[rank];
+    if (s.result != null && !s.result.isDone()) {
+      s.result.cancel(false);
     }
-    WorkerSettings planned = plan.get(hello.rank());
-    if (hello.batch() != planned.batch() || hello.localSteps() != planned.localSteps()) {
-      return "rank " + hello.rank() + " runs batch " + hello.batch() + " x " + hello.localSteps() + " local steps but the plan says "
-          + planned.batch() + " x " + planned.localSteps();
+    s.command = command;
+    ByteBuffer payload = Frames.command(command);
+    byte[] bytes = new byte[1 + payload.remaining()];
+    bytes[0] = command.stop() ? GrpcWire.STOP : GrpcWire.ROUND;
+    payload.get(bytes, 1, bytes.length - 1);
+    s.encoded = bytes;
+    s.postedNanos = System.nanoTime();
+    s.pickedUp = false;
+    s.disconnected = false;
+    s.result = new CompletableFuture<>();
+    if (s.parked != null) {
+      StreamObserver<byte[]> o = s.parked;
+      s.parked = null;
+      deliver(s, o);
+    }
+  }
+
+  /**
+   * The rank's result for the posted command, or null when the worker did not pick the command up
+   * within {@code pickup} (dead, restarting or still busy with an older round) or did not answer
+   * within {@code deadline} of the post.
+   */
+  RoundResult await(int rank, Duration pickup, Duration deadline) {
+    CompletableFuture<RoundResult> future;
+    long posted;
+    synchronized (this) {
+      future = slots[rank].result;
+      posted = slots[rank].postedNanos;
+    }
+    while (true) {
+      long now = System.nanoTime();
+      try {
+        return future.get(50, TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        boolean picked;
+        boolean gone;
+        synchronized (this) {
+          picked = slots[rank].pickedUp;
+          gone = slots[rank].disconnected && slots[rank].result == future;
+        }
+        String reason = gone ? "disconnected during the round" : !picked && now - posted > pickup.toNanos() ? "did not pick up its command within " + pickup.toSeconds() + " s"
+            : now - posted > deadline.toNanos() ? "missed the round deadline of " + deadline.toSeconds() + " s" : null;
+        if (reason != null) {
+          synchronized (this) {
+            if (slots[rank].result == future) {
+              slots[rank].command = null;
+            }
+            future.cancel(false);
+          }
+          log.println("coordinator: worker rank " + rank + " " + reason + "; left out of this round");
+          return null;
+        }
+      } catch (java.util.concurrent.CancellationException e) {
+        return null;
+      } catch (java.util.concurrent.ExecutionException e) {
+        return null;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return null;
+      }
+    }
+  }
+
+  /**
+   * A worker's connection closed (its process died: the kernel closes the socket). If that rank
+   * had taken its command and not answered, the round stops waiting for it now rather than at
+   * the deadline. A worker restarted meanwhile polls from a new connection and is not affected.
+   */
+  private synchronized void disconnected(java.net.SocketAddress address) {
+    if (address == null) {
+      return;
+    }
+    for (Slot s : slots) {
+      if (address.equals(s.peer) && s.pickedUp && s.result != null && !s.result.isDone()) {
+        s.disconnected = true;
+      }
+    }
+  }
+
+  private void nextRound(byte[] request, StreamObserver<byte[]> observer) {
+    meter.received(request.length);
+    Frames.Hello hello;
+    try {
+      hello = Frames.parseHello(ByteBuffer.wrap(request).order(ByteOrder.LITTLE_ENDIAN));
+    } catch (IOException | RuntimeException e) {
+      observer.onError(Status.INVALID_ARGUMENT.withDescription("bad hello: " + e.getMessage()).asRuntimeException());
+      return;
+    }
+    String refusal = check(hello);
+    if (refusal != null) {
+      log.println("coordinator: refused rank " + hello.rank() + ": " + refusal);
+      observer.onError(Status.FAILED_PRECONDITION.withDescription(refusal).asRuntimeException());
+      return;
+    }
+    synchronized (this) {
+      Slot s = slots[hello.rank()];
+      if (!s.joined) {
+        log.println("coordinator: worker rank " + hello.rank() + " connected");
+      }
+      s.joined = true;
+      s.peer = TokenInterceptor.PEER.get();
+      if (s.command != null && s.result != null && !s.result.isDone()) {
+        deliver(s, observer);
+        return;
+      }
+      if (s.parked != null) {
+        answerWait(s.parked);
+      }
+      s.parked = observer;
+    }
+    timer.schedule(() -> {
+      synchronized (this) {
+        Slot s = slots[hello.rank()];
+        if (s.parked == observer) {
+          s.parked = null;
+          answerWait(observer);
+        }
+      }
+    }, pollNanos, TimeUnit.NANOSECONDS);
+  }
+
+  private void deliver(Slot s, StreamObserver<byte[]> observer) {
+    s.pickedUp = true;
+    try {
+      observer.onNext(s.encoded);
+      observer.onCompleted();
+      meter.sent(s.encoded.length);
+    } catch (RuntimeException e) {
+      s.pickedUp = false; // the call was cancelled (the worker went away): let the next poll take it
+    }
+  }
+
+  private static void answerWait(StreamObserver<byte[]> observer) {
+    try {
+      observer.onNext(new byte[] {GrpcWire.WAIT});
+      observer.onCompleted();
+    } catch (RuntimeException ignored) {
+      // the caller went away
+    }
+  }
+
+  private void submit(byte[] request, StreamObserver<byte[]> observer) {
+    meter.received(request.length);
+    RoundResult result;
+    try {
+      result = Frames.parseResult(ByteBuffer.wrap(request).order(ByteOrder.LITTLE_ENDIAN));
+    } catch (RuntimeException e) {
+      observer.onError(Status.INVALID_ARGUMENT.withDescription("bad result: " + e).asRuntimeException());
+      return;
+    }
+    boolean accepted = false;
+    synchronized (this) {
+      if (result.rank() >= 1 && result.rank() < worldSize) {
+        Slot s = slots[result.rank()];
+        if (s.command != null && s.command.round() == result.round() && s.result != null && !s.result.isDone()) {
+          accepted = s.result.complete(result);
+          s.command = null;
+        }
+      }
+    }
+    if (!accepted) {
+      log.println("coordinator: stale result of rank " + result.rank() + " for round " + result.round() + " left out");
+    }
+    observer.onNext(new byte[] {(byte) (accepted ? 1 : 0)});
+    observer.onCompleted();
+  }
+
+  private String check(Frames.Hello hello) {
+    if (hello.rank() < 1 || hello.rank() >= worldSize || hello.worldSize() != worldSize) {
+      return "rank " + hello.rank() + " of world size " + hello.worldSize() + " is not in this plan of " + worldSize + " workers";
     }
     if (hello.modelSize() != modelSize) {
       return "rank " + hello.rank() + " has a model of " + hello.modelSize() + " values, the coordinator " + modelSize;
@@ -107,8 +309,25 @@ public final class CoordinatorServer implements AutoCloseable {
     return null;
   }
 
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   @Override
-  public void close() throws IOException {
-    server.close();
+  public void close() {
+    timer.shutdownNow();
+    server.shutdown();
+    try {
+      if (!server.awaitTermination(2, TimeUnit.SECONDS)) {
+        server.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      server.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
   }
 }

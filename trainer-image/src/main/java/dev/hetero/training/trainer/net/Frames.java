@@ -102,8 +102,9 @@ public final class Frames {
   }
 
   public static ByteBuffer command(RoundCommand c) {
-    ByteBuffer b = allocate(8 + 8 + 1 + 8 + 4 + 4 * c.indices().length + 4 + 4 * c.model().length);
-    b.putLong(c.round()).putDouble(c.learningRate()).put((byte) (c.includeBuffers() ? 1 : 0)).putLong(c.augmentSeed());
+    ByteBuffer b = allocate(8 + 8 + 1 + 8 + 4 + 4 + 4 * c.indices().length + 4 + 4 * c.model().length);
+    b.putLong(c.round()).putDouble(c.learningRate()).put((byte) (c.includeBuffers() ? 1 : 0)).putLong(c.augmentSeed())
+        .putInt(c.batch());
     putInts(b, c.indices());
     putFloats(b, c.model());
     return b.flip();
@@ -114,9 +115,10 @@ public final class Frames {
     double lr = b.getDouble();
     boolean buffers = b.get() != 0;
     long seed = b.getLong();
+    int batch = b.getInt();
     int[] indices = getInts(b);
     float[] model = getFloats(b);
-    return new RoundCommand(round, lr, buffers, seed, stop, indices, model);
+    return new RoundCommand(round, lr, buffers, seed, stop, batch, indices, model);
   }
 
   public static ByteBuffer result(RoundResult r) {

@@ -61,6 +61,9 @@ public final class LocalRunner {
     AtomicFiles.write(planFile, PlanCodec.toJson(new PlanDocument(name, "local", 1, spec, plan)));
     Path curveFile = outDir.resolve("curve.csv");
     Files.deleteIfExists(curveFile);
+    // A local run always starts fresh: checkpoints of an earlier run of the same job are removed.
+    Path checkpoints = outDir.resolve("checkpoints").toAbsolutePath();
+    deleteTree(checkpoints);
 
     String token = newToken();
     int port = freePort();
@@ -82,6 +85,7 @@ public final class LocalRunner {
         Files.deleteIfExists(log);
         logFiles.add(log);
         Map<String, String> env = workerEnv(name, spec, w, plan.size(), port, token, planFile, options);
+        env.put(WorkerEnv.CHECKPOINT_DIR, checkpoints.toString());
         processes.add(launcher.start(w, pool(spec, w.pool()), env, log, w.rank() == 0));
       }
       ProgressPrinter progress = new ProgressPrinter(out, System.console() != null, options.quiet());
@@ -157,7 +161,7 @@ public final class LocalRunner {
     return ((PlanResult.Placed) result).workers();
   }
 
-  private static Map<String, String> workerEnv(String job, HeteroTrainingJobSpec spec, PlannedWorker w, int world, int port,
+  static Map<String, String> workerEnv(String job, HeteroTrainingJobSpec spec, PlannedWorker w, int world, int port,
       String token, Path planFile, RunOptions options) {
     Map<String, String> env = new HashMap<>();
     env.put(WorkerEnv.JOB_NAME, job);
@@ -181,6 +185,9 @@ public final class LocalRunner {
           + "or give the directory with --data-dir");
     }
     env.put(TrainerEnv.CLOCK, options.virtualClock() ? "virtual" : "wall");
+    // several workers on one machine: any free metrics port each (logged); no API server to report to
+    env.put(WorkerEnv.METRICS_PORT, "0");
+    env.put(dev.hetero.training.trainer.observe.KubeApiTarget.REPORT, "off");
     env.put(TrainerEnv.EVALS_PER_EPOCH, String.valueOf(options.evaluationsPerEpoch()));
     return env;
   }
@@ -198,13 +205,24 @@ public final class LocalRunner {
         s.curveFile().toString());
   }
 
-  private static String newToken() {
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var files = Files.walk(dir)) {
+      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  static String newToken() {
     byte[] bytes = new byte[24];
     new SecureRandom().nextBytes(bytes);
     return HexFormat.of().formatHex(bytes);
   }
 
-  private static int freePort() throws IOException {
+  static int freePort() throws IOException {
     try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }

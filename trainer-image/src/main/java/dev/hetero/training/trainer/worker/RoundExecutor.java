@@ -16,12 +16,25 @@ public final class RoundExecutor {
   private final int rank;
   private final LocalTrainer trainer;
   private final BatchAssembler train;
-  private final int batch;
   private final double slowdown;
   private final boolean sleep;
   private final boolean[] bufferMask;
-  private final float[] inputs;
-  private final int[] labels;
+  private int batch;
+  private float[] inputs;
+  private int[] labels;
+  private RoundObserver observer = RoundObserver.NONE;
+
+  /** Told about every finished round (metrics). */
+  public interface RoundObserver {
+    void roundDone(RoundCommand command, RoundResult result, double wallSeconds);
+
+    RoundObserver NONE = (c, r, s) -> {
+    };
+  }
+
+  public void observer(RoundObserver observer) {
+    this.observer = observer;
+  }
 
   public RoundExecutor(int rank, LocalTrainer trainer, BatchAssembler train, int batch, double slowdown, boolean sleep) {
     this.rank = rank;
@@ -39,14 +52,25 @@ public final class RoundExecutor {
     return rank;
   }
 
+  public int batch() {
+    return batch;
+  }
+
   public LocalTrainer trainer() {
     return trainer;
   }
 
   public RoundResult run(RoundCommand command) {
+    long wall0 = System.nanoTime();
     trainer.loadModel(command.model(), command.includeBuffers());
     byte[] digest = ModelDigest.of(trainer.readModel(), command.includeBuffers() ? null : bufferMask);
     int[] indices = command.indices();
+    if (command.batch() > 0 && command.batch() != batch) {
+      // a live re-plan changed this worker's batch: picked up at this round boundary
+      batch = command.batch();
+      inputs = new float[batch * trainer.sampleSize()];
+      labels = new int[batch];
+    }
     if (indices.length % batch != 0) {
       throw new IllegalArgumentException("rank " + rank + ": round " + command.round() + " brings " + indices.length
           + " samples, not a multiple of this worker's batch " + batch);
@@ -66,7 +90,9 @@ public final class RoundExecutor {
         sleepNanos((long) (spent * (slowdown - 1)));
       }
     }
-    return new RoundResult(rank, command.round(), compute, digest, indices, losses, trainer.readModel());
+    RoundResult result = new RoundResult(rank, command.round(), compute, digest, indices, losses, trainer.readModel());
+    observer.roundDone(command, result, (System.nanoTime() - wall0) / 1e9);
+    return result;
   }
 
   /** Loads the final model (the last average) so this worker ends with the job's model. */

@@ -18,6 +18,15 @@ public final class TrainerEnv {
   /** Print a round event every this many rounds (default: about 4 per second at most, by time). */
   public static final String ROUND_EVENTS_EVERY_MS = "HTJ_ROUND_EVENTS_EVERY_MS";
 
+  /** Seconds a worker has to pick up its round command before it is left out of the round (default 10). */
+  public static final String PICKUP_SECONDS = "HTJ_PICKUP_SECONDS";
+  /** Seconds the coordinator parks a worker's poll before answering "wait" (default 10). */
+  public static final String POLL_SECONDS = "HTJ_POLL_SECONDS";
+  /** Checkpoint every this many rounds, overriding spec.checkpoint.everyRounds (tests, the benchmark). */
+  public static final String CHECKPOINT_EVERY_ROUNDS = "HTJ_CHECKPOINT_EVERY_ROUNDS";
+  /** Milliseconds between two reads of the plan file when looking for a re-plan (default 1000). */
+  public static final String PLAN_POLL_MS = "HTJ_PLAN_POLL_MS";
+
   private TrainerEnv() {
   }
 }

@@ -1,66 +1,140 @@
 package dev.hetero.training.trainer.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.hetero.training.api.v1alpha1.DeviceClass;
-import dev.hetero.training.trainer.algo.WorkerSettings;
-import java.io.BufferedOutputStream;
+import dev.hetero.training.trainer.worker.RoundCommand;
+import dev.hetero.training.trainer.worker.RoundResult;
+import io.grpc.CallOptions;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.MetadataUtils;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
+/** The gRPC data plane without DJL: token, hello checks, mailbox, deadlines and stale results. */
 class CoordinatorServerTest {
   static final String TOKEN = "s3cret-token-value";
 
   @Test
-  void refusesAWrongTokenWithoutLoggingEitherTokenAndAcceptsTheRightOne() throws Exception {
+  void refusesWrongOrMissingTokensAndForeignHellosWithoutLoggingTokens() throws Exception {
     ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
     PrintStream log = new PrintStream(logBytes, true, StandardCharsets.UTF_8);
-    List<WorkerSettings> plan = List.of(
-        new WorkerSettings(0, "w0", DeviceClass.CPU, 32, 4, false, 1),
-        new WorkerSettings(1, "w1", DeviceClass.CPU, 32, 4, false, 1));
-    try (CoordinatorServer server = new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-        TOKEN.getBytes(StandardCharsets.UTF_8), log)) {
-      CompletableFuture<List<RemoteWorker>> accepted = CompletableFuture.supplyAsync(() -> {
-        try {
-          return server.accept(plan, 100, Duration.ofSeconds(20), Duration.ofSeconds(20));
-        } catch (Exception e) {
-          throw new RuntimeException(e);
-        }
-      });
-      assertThat(hello(server.port(), "guessed-token-123", 32, 4)).isEqualTo(Frames.REJECT);
-      assertThat(hello(server.port(), TOKEN, 64, 4)).isEqualTo(Frames.REJECT);
-      Socket good = new Socket(InetAddress.getLoopbackAddress(), server.port());
-      send(good, TOKEN, 32, 4);
-      assertThat(Frames.read(new DataInputStream(good.getInputStream())).type()).isEqualTo(Frames.WELCOME);
-      List<RemoteWorker> workers = accepted.get();
-      assertThat(workers).extracting(RemoteWorker::rank).containsExactly(1);
-      workers.forEach(RemoteWorker::close);
-      good.close();
+    try (CoordinatorServer server = server(log)) {
+      ManagedChannel wrong = channel(server.port(), "guessed-token-123");
+      ManagedChannel none = channel(server.port(), null);
+      ManagedChannel good = channel(server.port(), TOKEN);
+      try {
+        assertThatThrownBy(() -> poll(wrong, hello(1, 3, 100)))
+            .isInstanceOfSatisfying(StatusRuntimeException.class,
+                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+        assertThatThrownBy(() -> poll(none, hello(1, 3, 100)))
+            .isInstanceOfSatisfying(StatusRuntimeException.class,
+                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+        assertThatThrownBy(() -> poll(good, hello(5, 3, 100)))
+            .isInstanceOfSatisfying(StatusRuntimeException.class,
+                e -> assertThat(e.getStatus().getDescription()).contains("not in this plan"));
+        assertThatThrownBy(() -> poll(good, hello(1, 3, 99)))
+            .isInstanceOfSatisfying(StatusRuntimeException.class,
+                e -> assertThat(e.getStatus().getDescription()).contains("model of 99 values"));
+        // a good poll with no command waits one poll interval, then answers WAIT
+        assertThat(poll(good, hello(1, 3, 100))[0]).isEqualTo(GrpcWire.WAIT);
+        assertThat(server.joined()).containsExactly(1);
+      } finally {
+        wrong.shutdownNow();
+        none.shutdownNow();
+        good.shutdownNow();
+      }
     }
     String text = logBytes.toString(StandardCharsets.UTF_8);
-    assertThat(text).contains("wrong or missing job token").contains("plan says 32 x 4");
+    assertThat(text).contains("wrong job token").contains("missing job token").contains("not in this plan");
     assertThat(text).doesNotContain(TOKEN).doesNotContain("guessed-token-123");
   }
 
-  private static int hello(int port, String token, int batch, int steps) throws Exception {
-    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
-      send(s, token, batch, steps);
-      return Frames.read(new DataInputStream(s.getInputStream())).type();
+  @Test
+  void deliversCommandsAcceptsOnTimeResultsAndLeavesOutLateOnes() throws Exception {
+    try (CoordinatorServer server = server(new PrintStream(new ByteArrayOutputStream()))) {
+      ManagedChannel ch = channel(server.port(), TOKEN);
+      try {
+        var workers = server.remoteWorkers(Duration.ofMillis(800), Duration.ofSeconds(2));
+        RemoteWorker rank1 = workers.get(0);
+        RemoteWorker rank2 = workers.get(1);
+        rank1.start(command(4));
+        rank2.start(command(4));
+        byte[] answer = poll(ch, hello(1, 3, 100));
+        assertThat(answer[0]).isEqualTo(GrpcWire.ROUND);
+        RoundCommand got = Frames.parseCommand(ByteBuffer.wrap(answer, 1, answer.length - 1).slice().order(ByteOrder.LITTLE_ENDIAN), false);
+        assertThat(got.round()).isEqualTo(4);
+        assertThat(got.batch()).isEqualTo(2);
+        assertThat(got.model()).hasSize(100);
+        assertThat(submit(ch, result(1, 4))).isEqualTo((byte) 1);
+        assertThat(rank1.await().round()).isEqualTo(4);
+        // rank 2 never polls: left out after the pick-up time, and its late result is stale
+        long t0 = System.nanoTime();
+        assertThat(rank2.await()).isNull();
+        assertThat((System.nanoTime() - t0) / 1e9).isBetween(0.5, 5.0);
+        assertThat(submit(ch, result(2, 4))).isEqualTo((byte) 0);
+        // a rank that picked up but does not answer is left out at the round deadline
+        rank1.start(command(5));
+        assertThat(poll(ch, hello(1, 3, 100))[0]).isEqualTo(GrpcWire.ROUND);
+        assertThat(rank1.await()).isNull();
+        assertThat(submit(ch, result(1, 5))).isEqualTo((byte) 0);
+      } finally {
+        ch.shutdownNow();
+      }
     }
   }
 
-  private static void send(Socket s, String token, int batch, int steps) throws Exception {
-    OutputStream out = new BufferedOutputStream(s.getOutputStream());
-    Frames.write(out, Frames.HELLO, Frames.hello(new Frames.Hello(1, 2, batch, steps, 100, token.getBytes(StandardCharsets.UTF_8))));
+  private static CoordinatorServer server(PrintStream log) throws Exception {
+    return new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+        TOKEN.getBytes(StandardCharsets.UTF_8), 3, 100, Duration.ofMillis(300), TransportMeter.NONE, log);
+  }
+
+  private static RoundCommand command(long round) {
+    return new RoundCommand(round, 0.1, true, 1, false, 2, new int[] {1, 2, 3, 4}, new float[100]);
+  }
+
+  private static RoundResult result(int rank, long round) {
+    return new RoundResult(rank, round, 0.01, new byte[32], new int[] {1, 2, 3, 4}, new float[4], new float[100]);
+  }
+
+  private static ManagedChannel channel(int port, String token) {
+    NettyChannelBuilder b = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext();
+    if (token != null) {
+      Metadata m = new Metadata();
+      m.put(GrpcWire.TOKEN_HEADER, token);
+      b.intercept(MetadataUtils.newAttachHeadersInterceptor(m));
+    }
+    return b.build();
+  }
+
+  private static byte[] hello(int rank, int world, int modelSize) {
+    ByteBuffer b = Frames.hello(new Frames.Hello(rank, world, 2, 2, modelSize, new byte[0]));
+    byte[] out = new byte[b.remaining()];
+    b.get(out);
+    return out;
+  }
+
+  private static byte[] poll(ManagedChannel ch, byte[] hello) {
+    return ClientCalls.blockingUnaryCall(ch, GrpcWire.NEXT_ROUND, CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS), hello);
+  }
+
+  private static byte submit(ManagedChannel ch, RoundResult r) {
+    ByteBuffer b = Frames.result(r);
+    byte[] bytes = new byte[b.remaining()];
+    b.get(bytes);
+    return ClientCalls.blockingUnaryCall(ch, GrpcWire.SUBMIT, CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS), bytes)[0];
   }
 }

@@ -14,7 +14,7 @@ class FramesTest {
 
   @Test
   void commandsAndResultsRoundTripAsLittleEndianFloats() throws Exception {
-    RoundCommand command = new RoundCommand(7, 0.05, true, 99, false, new int[] {3, 1, 4}, new float[] {1.5f, -2f});
+    RoundCommand command = new RoundCommand(7, 0.05, true, 99, false, 3, new int[] {3, 1, 4}, new float[] {1.5f, -2f});
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     Frames.write(bytes, Frames.ROUND, Frames.command(command));
     byte[] wire = bytes.toByteArray();
