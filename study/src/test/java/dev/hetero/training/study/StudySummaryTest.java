@@ -33,11 +33,13 @@ class StudySummaryTest {
     assertThat(syncAll.timeToTarget()).isEqualTo(100.0);
     assertThat(syncAll.speedupVsSyncAll()).isEqualTo(1.0);
     StudySummary.Row fast = rows.stream().filter(r -> r.method().equals("sync-fast")).findFirst().orElseThrow();
-    assertThat(fast.timeToTarget()).isEqualTo(30.0); // median of 40 and 20
-    assertThat(fast.speedupVsSyncAll()).isCloseTo(100 / 30.0, Offset.offset(1e-9));
+    // mean curve of sync-fast: (0.86 + 0.872) / 2 = 0.866 at 20 s, then 0.8815 at 40 s
+    assertThat(fast.timeToTarget()).isEqualTo(40.0);
+    assertThat(fast.speedupVsSyncAll()).isCloseTo(100 / 40.0, Offset.offset(1e-9));
     StudySummary.Row biased = rows.stream().filter(r -> r.method().equals("biased")).findFirst().orElseThrow();
     assertThat(biased.reachedTarget()).isEqualTo(1);
-    assertThat(biased.timeToTarget()).isNaN(); // one seed never reached it: no median claimed
+    // one seed reaches the target at 10 s, the other never; the mean curve (0.8625, 0.8695) never does
+    assertThat(biased.timeToTarget()).isNaN();
     assertThat(biased.accuracySd()).isCloseTo(Math.sqrt(2 * 0.0095 * 0.0095), Offset.offset(1e-9));
   }
 
