@@ -50,27 +50,6 @@ public final class StepCosts {
     }
   }
 
-  /** The LeNet step at the study's batch on real data (assembly included): the virtual clock's unit. */
-  public static double calibrate(TrainTestData data, int batch, long seed) {
-    try (LocalTrainer t = new LocalTrainer(ModelName.LENET, DatasetName.FASHION_MNIST, new OptimizerSettings(0.9, 1e-4, false), seed)) {
-      BatchAssembler assembler = new BatchAssembler(data.train(), Normalization.of(DatasetName.FASHION_MNIST), false);
-      float[] x = new float[batch * t.sampleSize()];
-      int[] y = new int[batch];
-      int[] indices = new SplittableRandom(seed).ints(batch * 80L, 0, data.train().size()).toArray();
-      double[] times = new double[60];
-      for (int s = 0; s < 80; s++) {
-        long t0 = System.nanoTime();
-        assembler.fill(indices, s * batch, batch, x, y, null);
-        t.trainStep(x, y, batch, 0.01);
-        if (s >= 20) {
-          times[s - 20] = (System.nanoTime() - t0) / 1e9;
-        }
-      }
-      Arrays.sort(times);
-      return times[times.length / 2];
-    }
-  }
-
   /**
    * Shares of a LeNet round outside compute, for the 8x biased configuration (fast workers: 8
    * local steps of batch 64): assembling batches, and the exchange (read the model out, average

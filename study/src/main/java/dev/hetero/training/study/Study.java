@@ -58,7 +58,7 @@ public final class Study {
 
     DjlRuntime.configure(System.getenv());
     TrainTestData dataset = DatasetLoader.fromDirectory(DatasetName.FASHION_MNIST, data);
-    double stepSeconds = StepCosts.calibrate(dataset, batch, 1);
+    double stepSeconds = dev.hetero.training.trainer.bench.Bench.lenetStepSeconds(dataset, batch, 1);
     System.out.printf(Locale.ROOT, "step cost (LeNet, batch %d, 1 thread, median of 60): %.2f ms%n", batch, 1000 * stepSeconds);
 
     // --from-runs true: summarise the run files of an earlier grid (docs/study/runs) instead of training again.

@@ -1,16 +1,9 @@
 package dev.hetero.training.trainer.bench;
 
 import dev.hetero.training.api.contract.PlanDocument;
-import dev.hetero.training.api.planner.CapacityPlanner;
-import dev.hetero.training.api.planner.PlanResult;
-import dev.hetero.training.api.planner.PlannerConfig;
 import dev.hetero.training.api.v1alpha1.DatasetName;
-import dev.hetero.training.api.v1alpha1.HeteroTrainingJob;
-import dev.hetero.training.api.v1alpha1.HeteroTrainingJobSpec;
 import dev.hetero.training.api.v1alpha1.ModelName;
 import dev.hetero.training.api.v1alpha1.PlannedWorker;
-import dev.hetero.training.api.validation.JobManifests;
-import dev.hetero.training.api.validation.SpecDefaults;
 import dev.hetero.training.trainer.algo.StepCostModel;
 import dev.hetero.training.trainer.data.BatchAssembler;
 import dev.hetero.training.trainer.data.DatasetLoader;
@@ -21,7 +14,6 @@ import dev.hetero.training.trainer.engine.LocalTrainer;
 import dev.hetero.training.trainer.engine.OptimizerSettings;
 import dev.hetero.training.trainer.runner.AtomicFiles;
 import dev.hetero.training.trainer.runner.CurveCsv;
-import dev.hetero.training.trainer.runner.LocalInventory;
 import dev.hetero.training.trainer.worker.EvaluationReport;
 import dev.hetero.training.trainer.worker.RunOutcome;
 import dev.hetero.training.trainer.worker.TrainingListener;
@@ -113,62 +105,40 @@ public final class Bench {
       case "fedavg", "sampling", "biased" -> "biasedLocalSGD";
       default -> throw new IllegalArgumentException("unknown scenario " + scenario);
     };
-    String sampling = scenario.equals("fedavg") ? "false" : "true";
+    boolean sampling = !scenario.equals("fedavg");
     String aggregation = scenario.equals("fedavg") || scenario.equals("sampling") ? "workProportional" : "uniform";
-    boolean slowPool = !scenario.equals("sync-fast");
-    String yaml = String.format(Locale.ROOT, """
-        apiVersion: training.hetero.dev/v1alpha1
-        kind: HeteroTrainingJob
-        metadata:
-          name: bench-%s
-        spec:
-          model: {name: lenet}
-          dataset: {name: fashion-mnist, source: {path: %s}}
-          training:
-            algorithm: %s
-            epochs: %d
-            batch: {perWorker: %d}
-            learningRate: {initial: %s, milestones: [0.6, 0.8]}
-            seed: %d
-          allocation:
-            localSteps: {policy: equalTime, base: 1}
-          sampling: {biased: %s}
-          aggregation: {policy: %s}
-          pools:
-          - {name: fast, deviceClass: cpu, replicas: 2, capacityPerWorker: 1}
-        %s""", scenario, o.dataDir().toAbsolutePath(), algorithm, o.epochs(), o.batch(), o.learningRate(), o.seed(),
-        sampling, aggregation,
-        slowPool ? String.format(Locale.ROOT, "  - {name: slow, deviceClass: cpu, replicas: 2, capacityPerWorker: 1, simulatedSlowdown: %s}%n",
-            o.slowdown()) : "");
-    HeteroTrainingJob job = JobManifests.parse(yaml, "bench scenario " + scenario);
-    HeteroTrainingJobSpec spec = SpecDefaults.apply(job.getSpec());
-    PlanResult result = new CapacityPlanner(PlannerConfig.defaults())
-        .plan(job.getMetadata().getName(), spec, List.of(LocalInventory.node(spec, 4, 16L << 30, 0)));
-    if (!(result instanceof PlanResult.Placed placed)) {
-      throw new IllegalStateException("bench plan failed: " + ((PlanResult.Unplaceable) result).summary());
-    }
-    return new PlanDocument(job.getMetadata().getName(), "bench", 1, spec, placed.workers());
+    int slow = scenario.equals("sync-fast") ? 0 : 2;
+    return new HeterogeneousBenchJob("bench-" + scenario, "bench", algorithm, sampling, aggregation, 2, slow, o.slowdown(),
+        o.epochs(), o.batch(), o.learningRate(), o.seed(), o.dataDir()).plan();
   }
 
   /** Median cost of a LeNet step at the bench's batch, after a warm-up. */
   static StepCostModel calibrate(TrainTestData data, BenchOptions o) {
-    try (LocalTrainer t = new LocalTrainer(ModelName.LENET, DatasetName.FASHION_MNIST, new OptimizerSettings(0.9, 1e-4, false), o.seed())) {
+    return new StepCostModel(Map.of(o.batch(), lenetStepSeconds(data, o.batch(), o.seed())));
+  }
+
+  /**
+   * Median seconds of a LeNet training step of {@code batch} real samples on one thread
+   * (batch assembly included; 20 warm-up steps, median of 60): the virtual clock's unit.
+   */
+  public static double lenetStepSeconds(TrainTestData data, int batch, long seed) {
+    try (LocalTrainer t = new LocalTrainer(ModelName.LENET, DatasetName.FASHION_MNIST, new OptimizerSettings(0.9, 1e-4, false), seed)) {
       BatchAssembler assembler = new BatchAssembler(data.train(), Normalization.of(DatasetName.FASHION_MNIST), false);
-      float[] x = new float[o.batch() * t.sampleSize()];
-      int[] y = new int[o.batch()];
-      SplittableRandom random = new SplittableRandom(o.seed());
-      int[] indices = random.ints(o.batch() * 80L, 0, data.train().size()).toArray();
+      float[] x = new float[batch * t.sampleSize()];
+      int[] y = new int[batch];
+      SplittableRandom random = new SplittableRandom(seed);
+      int[] indices = random.ints(batch * 80L, 0, data.train().size()).toArray();
       double[] times = new double[60];
       for (int s = 0; s < 80; s++) {
         long t0 = System.nanoTime();
-        assembler.fill(indices, s * o.batch(), o.batch(), x, y, null);
-        t.trainStep(x, y, o.batch(), 0.01);
+        assembler.fill(indices, s * batch, batch, x, y, null);
+        t.trainStep(x, y, batch, 0.01);
         if (s >= 20) {
           times[s - 20] = (System.nanoTime() - t0) / 1e9;
         }
       }
       Arrays.sort(times);
-      return new StepCostModel(Map.of(o.batch(), times[times.length / 2]));
+      return times[times.length / 2];
     }
   }
 }
