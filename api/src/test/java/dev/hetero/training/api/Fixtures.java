@@ -41,15 +41,15 @@ public final class Fixtures {
   }
 
   public static PoolSpec cpuPool(String name, Integer replicas) {
-    return new PoolSpec(name, DeviceClass.CPU, replicas, null, null, null, null, null, null, null, null, null, null);
+    return new PoolSpec(name, DeviceClass.CPU, replicas, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   public static PoolSpec gpuPool(String name, Integer replicas) {
-    return new PoolSpec(name, DeviceClass.GPU, replicas, null, null, null, null, null, null, null, null, null, null);
+    return new PoolSpec(name, DeviceClass.GPU, replicas, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   public static PoolSpec autoPool(String name, DeviceClass deviceClass, int min, int max) {
-    return new PoolSpec(name, deviceClass, null, min, max, null, null, null, null, null, null, null, null);
+    return new PoolSpec(name, deviceClass, null, min, max, null, null, null, null, null, null, null, null, null);
   }
 
   public static HeteroTrainingJobSpec spec(BatchSpec batch, List<PoolSpec> pools) {

@@ -1,10 +1,10 @@
 package dev.hetero.training.api.planner;
 
-import dev.hetero.training.api.v1alpha1.Algorithm;
 import dev.hetero.training.api.v1alpha1.AllocationSpec;
 import dev.hetero.training.api.v1alpha1.CapacitySource;
 import dev.hetero.training.api.v1alpha1.DeviceClass;
 import dev.hetero.training.api.v1alpha1.HeteroTrainingJobSpec;
+import dev.hetero.training.api.v1alpha1.OptimizerMethod;
 import dev.hetero.training.api.v1alpha1.PlannedWorker;
 import dev.hetero.training.api.v1alpha1.PoolSpec;
 import dev.hetero.training.api.v1alpha1.WorkerRole;
@@ -25,8 +25,12 @@ import java.util.TreeMap;
  *       gpusPerWorker GPUs (GPU pools) or cpusPerWorker cores, within free resources;</li>
  *   <li>size: batches proportional to capacity within bounds (global batch) or one base batch,
  *       then local steps so that rounds take equal time;</li>
- *   <li>weigh: aggregation weights from the work each worker does per round.</li>
+ *   <li>weigh: aggregation weights from the work each worker does per round, as the algorithm
+ *       averages ({@link AlgorithmRules}), and the sampling and update rule each worker applies;</li>
+ *   <li>pair (asyncSAM only): the helper pool's workers take no part in steps 2-3; each is paired
+ *       with one training worker ({@link AscentPairing}) and ranked after all of them.</li>
  * </ol>
+ * The result is exactly what the trainer runs: nothing downstream re-derives it.
  */
 public final class CapacityPlanner {
   /** Most reasons kept in a plan, so a 10,000-node cluster does not flood status or events. */
@@ -54,6 +58,58 @@ public final class CapacityPlanner {
     }
     if (slots.isEmpty()) {
       return new PlanResult.Unplaceable(List.of("no workers to place: every pool asks for 0 replicas"), bounded(reasons));
+    }
+    String helperPool = AlgorithmRules.helperPool(spec);
+    List<Slot> training = slots.stream().filter(s -> !s.pool().name().equals(helperPool)).toList();
+    if (training.isEmpty()) {
+      return new PlanResult.Unplaceable(List.of("no training workers: every placed worker is in the asyncSAM helper pool "
+          + helperPool), bounded(reasons));
+    }
+    PlanResult sized = size(jobName, spec, training, reasons);
+    if (helperPool == null || !(sized instanceof PlanResult.Placed placed)) {
+      return sized;
+    }
+    List<PlannedWorker> helpers = new ArrayList<>();
+    for (Slot slot : slots.stream().filter(s -> s.pool().name().equals(helperPool)).toList()) {
+      helpers.add(new PlannedWorker(workerName(jobName, helperPool, slot.index()), training.size() + helpers.size(),
+          slot.node().name(), helperPool, slot.pool().deviceClass(), round6(slot.capacity()), null, null, null, WorkerRole.HELPER,
+          null, slowdown(slot.pool())).withDeviceFallback(slot.pool().deviceFallback()));
+    }
+    List<PlannedWorker> paired = AscentPairing.pair(spec.training().optimizer().asyncSAM(), placed.workers(), helpers, reasons);
+    return new PlanResult.Placed(paired, bounded(reasons));
+  }
+
+  private static Double slowdown(PoolSpec pool) {
+    return pool.simulatedSlowdown() == null || pool.simulatedSlowdown() == 1.0 ? null : pool.simulatedSlowdown();
+  }
+
+  /**
+   * Sizes workers whose nodes are already known (pods bound by the scheduler after Kueue admitted
+   * them): each worker's capacity comes from its node exactly as in {@link #plan}, then batches,
+   * local steps and weights are derived as for a fresh plan. Placement is not checked (the
+   * scheduler placed them). Ranks follow the pools' order in the spec, then the index, as in
+   * {@link #plan}, so a worker keeps the rank its pod was created with.
+   */
+  public PlanResult sizeBound(String jobName, HeteroTrainingJobSpec rawSpec, List<BoundWorker> bound) {
+    HeteroTrainingJobSpec spec = SpecDefaults.apply(rawSpec);
+    List<String> reasons = new ArrayList<>();
+    List<String> ignoredLabels = new ArrayList<>();
+    Map<String, String> sources = new LinkedHashMap<>();
+    List<String> poolOrder = spec.pools().stream().map(PoolSpec::name).toList();
+    List<Slot> slots = new ArrayList<>();
+    for (BoundWorker w : bound.stream().sorted(Comparator.comparingInt((BoundWorker b) -> poolOrder.indexOf(b.pool()))
+        .thenComparingInt(BoundWorker::index)).toList()) {
+      PoolSpec pool = spec.pools().stream().filter(p -> p.name().equals(w.pool())).findFirst()
+          .orElseThrow(() -> new IllegalArgumentException("worker " + workerName(jobName, w.pool(), w.index())
+              + " names unknown pool " + w.pool()));
+      WorkerCapacity capacity = WorkerCapacity.of(w.node(), pool, config, ignoredLabels);
+      slots.add(new Slot(pool, w.index(), w.node(), capacity.value()));
+      sources.putIfAbsent(pool.name() + " on node " + w.node().name(), capacity.source());
+    }
+    reasons.addAll(ignoredLabels.stream().distinct().toList());
+    sources.forEach((where, source) -> reasons.add("pool " + where + ": capacity from " + source + " (bound by the scheduler)"));
+    if (slots.isEmpty()) {
+      return new PlanResult.Unplaceable(List.of("no bound workers to size"), bounded(reasons));
     }
     return size(jobName, spec, slots, reasons);
   }
@@ -150,12 +206,13 @@ public final class CapacityPlanner {
     AllocationSpec allocation = spec.allocation();
     int n = slots.size();
     double[] capacity = new double[n];
+    DeviceClass[] classes = new DeviceClass[n];
     for (int i = 0; i < n; i++) {
       capacity[i] = allocation.capacitySource() == CapacitySource.UNIFORM ? 1.0 : slots.get(i).capacity();
+      classes[i] = slots.get(i).pool().deviceClass();
     }
     int min = allocation.minBatchPerWorker();
     int max = allocation.maxBatchPerWorker();
-    int[] batch;
     if (spec.training().batch().global() != null) {
       long global = spec.training().batch().global();
       if (!BatchAllocator.feasible(global, n, min, max)) {
@@ -163,39 +220,26 @@ public final class CapacityPlanner {
             + " workers within [" + min + ", " + max + "] (spec.allocation.minBatchPerWorker/maxBatchPerWorker)"),
             bounded(reasons));
       }
-      batch = BatchAllocator.split(global, capacity, min, max);
-    } else {
-      int perWorker = Math.max(min, Math.min(max, spec.training().batch().perWorker()));
-      if (perWorker != spec.training().batch().perWorker()) {
-        reasons.add("spec.training.batch.perWorker " + spec.training().batch().perWorker() + " clamped to " + perWorker);
-      }
-      batch = new int[n];
-      java.util.Arrays.fill(batch, perWorker);
+    } else if (WorkSizing.perWorkerBatch(spec) != spec.training().batch().perWorker()) {
+      reasons.add("spec.training.batch.perWorker " + spec.training().batch().perWorker() + " clamped to "
+          + WorkSizing.perWorkerBatch(spec));
     }
-    boolean synchronous = spec.training().algorithm() == Algorithm.SYNC_SGD;
-    var steps = allocation.localSteps();
-    int[] localSteps = LocalStepsCalculator.steps(steps.policy(), steps.base(), steps.max(), batch, capacity, synchronous);
-
-    long[] work = new long[n];
-    DeviceClass[] classes = new DeviceClass[n];
-    for (int i = 0; i < n; i++) {
-      work[i] = (long) batch[i] * localSteps[i];
-      classes[i] = slots.get(i).pool().deviceClass();
-    }
-    double[] weights;
+    WorkSizing.Sized sized;
     try {
-      weights = AggregationWeights.of(spec.aggregation(), work, classes);
+      sized = WorkSizing.of(spec, capacity, classes);
     } catch (IllegalArgumentException e) {
       return new PlanResult.Unplaceable(List.of(e.getMessage()), bounded(reasons));
     }
-    double fastest = java.util.Arrays.stream(capacity).max().orElse(1.0);
-    double slowRatio = spec.sampling().slowCapacityRatio();
+    // asyncSAM's training workers start as sgd; AscentPairing switches the ones that get a helper.
+    OptimizerMethod method = AlgorithmRules.optimizer(spec) == OptimizerMethod.SAM ? OptimizerMethod.SAM : OptimizerMethod.SGD;
     List<PlannedWorker> workers = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       Slot slot = slots.get(i);
-      WorkerRole role = capacity[i] <= slowRatio * fastest && capacity[i] < fastest ? WorkerRole.SLOW : WorkerRole.FAST;
+      WorkerRole role = sized.roles()[i];
       workers.add(new PlannedWorker(workerName(jobName, slot.pool().name(), slot.index()), i, slot.node().name(),
-          slot.pool().name(), slot.pool().deviceClass(), round6(capacity[i]), batch[i], localSteps[i], round6(weights[i]), role));
+          slot.pool().name(), slot.pool().deviceClass(), round6(capacity[i]), sized.batch()[i], sized.localSteps()[i],
+          round6(sized.weights()[i]), role, AlgorithmRules.sampling(spec, role), slowdown(slot.pool())).withOptimizer(method, null)
+          .withDeviceFallback(slot.pool().deviceFallback()));
     }
     return new PlanResult.Placed(workers, bounded(reasons));
   }
@@ -206,7 +250,7 @@ public final class CapacityPlanner {
   }
 
   /** Six decimals are plenty for status and keep plans byte-stable across platforms. */
-  private static double round6(double v) {
+  static double round6(double v) {
     return Math.round(v * 1e6) / 1e6;
   }
 

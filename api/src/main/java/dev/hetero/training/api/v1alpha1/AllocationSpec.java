@@ -27,5 +27,15 @@ public record AllocationSpec(
 
     @Default("{}")
     @JsonPropertyDescription("How many local steps each worker runs between two averagings.")
-    LocalStepsSpec localSteps) {
+    LocalStepsSpec localSteps,
+
+    @Default("{}")
+    @JsonPropertyDescription("Live rebalancing from measured compute rates, and straggler marking.")
+    RebalanceSpec rebalance) {
+
+  /** Allocation without a rebalance section (its defaults apply). */
+  public AllocationSpec(CapacitySource capacitySource, Integer minBatchPerWorker, Integer maxBatchPerWorker,
+      LocalStepsSpec localSteps) {
+    this(capacitySource, minBatchPerWorker, maxBatchPerWorker, localSteps, null);
+  }
 }

@@ -26,12 +26,19 @@ import io.fabric8.kubernetes.model.annotation.Version;
     getDescription = "Lifecycle phase of the job")
 @AdditionalPrinterColumn(name = "Workers", jsonPath = ".status.workersReady", type = AdditionalPrinterColumn.Type.STRING,
     getDescription = "Worker pods ready / planned")
-@AdditionalPrinterColumn(name = "Epoch", jsonPath = ".status.training.epoch", type = AdditionalPrinterColumn.Type.NUMBER,
-    getDescription = "Epochs of the budget processed so far, counted in global samples")
-@AdditionalPrinterColumn(name = "Accuracy", jsonPath = ".status.training.accuracy", type = AdditionalPrinterColumn.Type.NUMBER,
+@AdditionalPrinterColumn(name = "Epoch", jsonPath = ".status.training.display.epoch", type = AdditionalPrinterColumn.Type.STRING,
+    getDescription = "Epochs of the budget processed so far, counted in global samples (two decimals)")
+@AdditionalPrinterColumn(name = "Accuracy", jsonPath = ".status.training.display.accuracy", type = AdditionalPrinterColumn.Type.STRING,
     getDescription = "Test accuracy of the averaged model after the last evaluation")
-@AdditionalPrinterColumn(name = "Samples/s", jsonPath = ".status.training.samplesPerSecond", type = AdditionalPrinterColumn.Type.NUMBER,
-    getDescription = "Training throughput of all workers together")
+@AdditionalPrinterColumn(name = "Samples/s", jsonPath = ".status.training.display.samplesPerSecond",
+    type = AdditionalPrinterColumn.Type.STRING, getDescription = "Training throughput of all workers together")
+@AdditionalPrinterColumn(name = "Algorithm", jsonPath = ".spec.training.algorithm", type = AdditionalPrinterColumn.Type.STRING,
+    priority = 1, getDescription = "syncSGD, localSGD or biasedLocalSGD")
+@AdditionalPrinterColumn(name = "Slowest", jsonPath = ".status.training.display.slowestShare",
+    type = AdditionalPrinterColumn.Type.STRING, priority = 1,
+    getDescription = "The slowest worker's compute as a share of the last round's wall time")
+@AdditionalPrinterColumn(name = "Updated", jsonPath = ".status.training.updatedAt", type = AdditionalPrinterColumn.Type.DATE,
+    priority = 1, getDescription = "Time since the trainer last reported progress")
 @AdditionalPrinterColumn(name = "Running", jsonPath = ".status.conditions[?(@.type==\"Running\")].status",
     type = AdditionalPrinterColumn.Type.STRING, priority = 1,
     getDescription = "Status of the Running condition")

@@ -18,6 +18,15 @@ import java.util.List;
         + " || oldSelf.pools.exists(o, o.name == p.name && o.deviceClass == p.deviceClass))",
     message = "spec.pools[].deviceClass is immutable: remove the pool and add it under a new name to change it",
     fieldPath = ".pools")
+@ValidationRule(value = "!has(self.training.optimizer) || !has(self.training.optimizer.asyncSAM)"
+    + " || self.pools.exists(p, p.name == self.training.optimizer.asyncSAM.helperPool)",
+    message = "spec.training.optimizer.asyncSAM.helperPool must name a pool of spec.pools",
+    fieldPath = ".training.optimizer.asyncSAM.helperPool")
+@ValidationRule(value = "!has(self.training.optimizer) || !has(self.training.optimizer.asyncSAM)"
+    + " || self.pools.exists(p, p.name != self.training.optimizer.asyncSAM.helperPool)",
+    message = "spec.pools needs a pool besides spec.training.optimizer.asyncSAM.helperPool: its workers compute perturbations"
+        + " for workers of the other pools, which train",
+    fieldPath = ".pools")
 public record HeteroTrainingJobSpec(
     @Required @JsonPropertyDescription("The network to train: one of the built-in architectures.")
     ModelSpec model,
@@ -47,11 +56,11 @@ public record HeteroTrainingJobSpec(
     List<PoolSpec> pools,
 
     @Default("{}")
-    @JsonPropertyDescription("Suspension, restart budget, deadline, clean-up after the end.")
+    @JsonPropertyDescription("Suspension, restart budgets per cause, deadline, clean-up after the end.")
     RunPolicy runPolicy,
 
     @Default("{}")
-    @JsonPropertyDescription("Periodic checkpoints of the coordinator's model, round and sampler state.")
+    @JsonPropertyDescription("Durable training state: how often the coordinator checkpoints, on which volume, and how long it has to checkpoint when asked to stop.")
     CheckpointSpec checkpoint) {
 
   public HeteroTrainingJobSpec {

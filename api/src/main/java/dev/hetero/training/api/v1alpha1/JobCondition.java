@@ -12,7 +12,8 @@ import io.fabric8.generator.annotation.Size;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobCondition(
     @Required @Size(max = 316)
-    @JsonPropertyDescription("Condition type: Planned, Running, Suspended, Succeeded, Failed or Unschedulable.")
+    @JsonPropertyDescription("Condition type: Planned, Pending, Running, Degraded, CoordinatorReady, CheckpointReady, Suspended, Succeeded,"
+        + " Failed, Unschedulable, or Queued (jobs in a Kueue queue only).")
     String type,
 
     @Required @Pattern("^(True|False|Unknown)$")

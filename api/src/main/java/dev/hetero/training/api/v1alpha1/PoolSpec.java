@@ -20,6 +20,8 @@ import java.util.Map;
     message = "spec.pools[].replicas must lie within [minReplicas, maxReplicas]")
 @ValidationRule(value = "self.deviceClass == 'gpu' || !has(self.gpusPerWorker)",
     message = "spec.pools[].gpusPerWorker is only allowed when deviceClass is gpu")
+@ValidationRule(value = "self.deviceClass == 'gpu' || !has(self.deviceFallback) || self.deviceFallback == 'none'",
+    message = "spec.pools[].deviceFallback cpu is only allowed when deviceClass is gpu")
 public record PoolSpec(
     @Required @Size(min = 1, max = 24) @Pattern("^[a-z]([-a-z0-9]*[a-z0-9])?$")
     @JsonPropertyDescription("Pool name: a DNS label of at most 24 characters, unique in the job; part of every worker pod's name.")
@@ -70,7 +72,11 @@ public record PoolSpec(
 
     @Size(max = 512)
     @JsonPropertyDescription("Trainer image for this pool's workers; defaults to the operator's configured trainer image.")
-    String image) {
+    String image,
+
+    @Default(Defaults.DEVICE_FALLBACK)
+    @JsonPropertyDescription("gpu pools: what a worker does when it finds no usable CUDA device. none (default): it fails at once (exit 69; the operator reports NoCudaDevice). cpu: it trains on the CPU and logs that it fell back (its share of the work is still sized for a GPU).")
+    DeviceFallback deviceFallback) {
 
   public PoolSpec {
     nodeSelector = nodeSelector == null ? null : Map.copyOf(nodeSelector);

@@ -1,5 +1,6 @@
 package dev.hetero.training.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
@@ -13,7 +14,10 @@ public record RunPolicy(
     Boolean suspend,
 
     @Default(Defaults.BACKOFF_LIMIT) @Min(0) @Max(1000)
-    @JsonPropertyDescription("Worker pod restarts allowed (all reasons together) before the job fails.")
+    @JsonPropertyDescription("Worker pod restarts after a pod failure (a container that exited non-zero, other than the"
+        + " trainer's 75 'stopped on request', or was OOM-killed) allowed before the job fails with BackoffLimitExceeded"
+        + " (NoCudaDevice when that last failure was a GPU worker that found no CUDA device, exit 69)."
+        + " Node loss and preemption have their own budgets under restarts.")
     Integer backoffLimit,
 
     @Min(1)
@@ -26,5 +30,20 @@ public record RunPolicy(
 
     @Default(Defaults.CLEAN_POD_POLICY)
     @JsonPropertyDescription("Pods deleted at the end: Running (still-running workers), All, or None.")
-    CleanPodPolicy cleanPodPolicy) {
+    CleanPodPolicy cleanPodPolicy,
+
+    @Default("{}")
+    @JsonPropertyDescription("Restart budget and backoff per cause: pod failure (bounded by backoffLimit), node loss,"
+        + " preemption. Each cause is counted and bounded on its own (status.restarts).")
+    RestartBudgets restarts) {
+
+  @JsonCreator
+  public RunPolicy {
+  }
+
+  /** The run policy without per-cause budgets (they then take their schema defaults). */
+  public RunPolicy(Boolean suspend, Integer backoffLimit, Long activeDeadlineSeconds, Integer ttlSecondsAfterFinished,
+      CleanPodPolicy cleanPodPolicy) {
+    this(suspend, backoffLimit, activeDeadlineSeconds, ttlSecondsAfterFinished, cleanPodPolicy, null);
+  }
 }

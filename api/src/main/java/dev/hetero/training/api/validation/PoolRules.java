@@ -1,6 +1,7 @@
 package dev.hetero.training.api.validation;
 
 import dev.hetero.training.api.v1alpha1.DeviceClass;
+import dev.hetero.training.api.v1alpha1.DeviceFallback;
 import dev.hetero.training.api.v1alpha1.PoolSpec;
 import java.util.HashSet;
 import java.util.List;
@@ -47,6 +48,9 @@ final class PoolRules {
       }
       if (p.gpusPerWorker() != null && p.deviceClass() != DeviceClass.GPU) {
         problems.add("spec.pools[].gpusPerWorker is only allowed when deviceClass is gpu (pool " + p.name() + ")");
+      }
+      if (p.deviceFallback() == DeviceFallback.CPU && p.deviceClass() != DeviceClass.GPU) {
+        problems.add("spec.pools[].deviceFallback cpu is only allowed when deviceClass is gpu (pool " + p.name() + ")");
       }
       Bounds.check(problems, at + ".gpusPerWorker", p.gpusPerWorker(), 1, 16);
       Bounds.check(problems, at + ".cpusPerWorker", p.cpusPerWorker(), 1, 256);

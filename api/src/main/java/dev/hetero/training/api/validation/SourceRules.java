@@ -14,6 +14,12 @@ final class SourceRules {
   private SourceRules() {
   }
 
+  static void claimName(String field, String claim, List<String> problems) {
+    if (claim == null || claim.length() > 253 || !CLAIM_NAME.matcher(claim).matches()) {
+      problems.add(field + ": must be a valid object name, got '" + claim + "'");
+    }
+  }
+
   static void dataset(HeteroTrainingJobSpec spec, List<String> problems) {
     if (spec.dataset() == null) {
       problems.add("spec.dataset: required");
@@ -35,10 +41,7 @@ final class SourceRules {
       problems.add("spec.dataset.source.path: must be an absolute path, got '" + source.path() + "'");
     }
     if (source.persistentVolumeClaim() != null) {
-      String claim = source.persistentVolumeClaim().claimName();
-      if (claim == null || claim.length() > 253 || !CLAIM_NAME.matcher(claim).matches()) {
-        problems.add("spec.dataset.source.persistentVolumeClaim.claimName: must be a valid object name, got '" + claim + "'");
-      }
+      claimName("spec.dataset.source.persistentVolumeClaim.claimName", source.persistentVolumeClaim().claimName(), problems);
     }
     if (source.http() != null) {
       String url = source.http().url();

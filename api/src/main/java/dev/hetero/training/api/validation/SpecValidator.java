@@ -31,6 +31,7 @@ public final class SpecValidator {
     }
     SourceRules.dataset(spec, problems);
     TrainingRules.training(spec.training(), problems);
+    TrainingRules.helperPool(spec, problems);
     TrainingRules.allocation(spec.allocation(), problems);
     TrainingRules.sampling(spec.sampling(), problems);
     AggregationRules.aggregation(spec.aggregation(), problems);
@@ -43,9 +44,15 @@ public final class SpecValidator {
     return List.copyOf(problems);
   }
 
-  /** Rules an update must follow on top of {@link #validate}: a pool's deviceClass is immutable. */
+  /**
+   * Rules an update must follow on top of {@link #validate}: a pool's deviceClass is immutable, and
+   * so is the checkpoint volume. Both specs as the API server compares them: with their defaults.
+   */
   public static List<String> validateUpdate(HeteroTrainingJobSpec oldSpec, HeteroTrainingJobSpec newSpec) {
     List<String> problems = new ArrayList<>(validate(newSpec));
+    if (oldSpec != null && newSpec != null) {
+      RunRules.checkpointUpdate(oldSpec.checkpoint(), newSpec.checkpoint(), problems);
+    }
     if (oldSpec != null && oldSpec.pools() != null && newSpec != null && newSpec.pools() != null) {
       for (PoolSpec p : newSpec.pools()) {
         for (PoolSpec o : oldSpec.pools()) {

@@ -72,7 +72,8 @@ public class CrdSchemaTest {
   void printerColumnsSelectConditionsByTypeNeverByPosition() {
     List<CustomResourceColumnDefinition> columns = version.getAdditionalPrinterColumns();
     assertThat(columns).extracting(CustomResourceColumnDefinition::getName)
-        .containsExactly("Phase", "Workers", "Epoch", "Accuracy", "Samples/s", "Running", "Reason", "Age");
+        .containsExactly("Phase", "Workers", "Epoch", "Accuracy", "Samples/s", "Algorithm", "Slowest", "Updated", "Running",
+            "Reason", "Age");
     assertThat(columns).extracting(CustomResourceColumnDefinition::getJsonPath)
         .noneMatch(p -> p.contains("[-1:]") || p.matches(".*conditions\\[\\d+].*"))
         .contains(".status.conditions[?(@.type==\"Running\")].status");

@@ -10,6 +10,7 @@ import static dev.hetero.training.api.Fixtures.perWorker;
 import static dev.hetero.training.api.Fixtures.spec;
 import static dev.hetero.training.api.Fixtures.withTaint;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.hetero.training.api.v1alpha1.AggregationPolicy;
 import dev.hetero.training.api.v1alpha1.AggregationSpec;
@@ -18,6 +19,7 @@ import dev.hetero.training.api.v1alpha1.AllocationSpec;
 import dev.hetero.training.api.v1alpha1.CapacitySource;
 import dev.hetero.training.api.v1alpha1.ClassWeights;
 import dev.hetero.training.api.v1alpha1.DeviceClass;
+import dev.hetero.training.api.v1alpha1.DeviceFallback;
 import dev.hetero.training.api.v1alpha1.LocalStepsPolicy;
 import dev.hetero.training.api.v1alpha1.LocalStepsSpec;
 import dev.hetero.training.api.v1alpha1.PlannedWorker;
@@ -124,7 +126,7 @@ class CapacityPlannerTest {
     var taintedInZone = new NodeInfo(tainted.name(), zone, tainted.allocatable(), tainted.requested(), true, tainted.taints());
     var cordonedInZone = new NodeInfo(cordoned.name(), zone, cordoned.allocatable(), null, false, null);
 
-    PoolSpec noToleration = new PoolSpec("g", DeviceClass.GPU, 2, null, null, null, null, null, null, zone, null, null, null);
+    PoolSpec noToleration = new PoolSpec("g", DeviceClass.GPU, 2, null, null, null, null, null, null, zone, null, null, null, null);
     var refused = planner.plan("j", spec(perWorker(8), List.of(noToleration)), List.of(taintedInZone, cordonedInZone, busyInZone, other));
     assertThat(refused).isInstanceOf(PlanResult.Unplaceable.class);
     assertThat(((PlanResult.Unplaceable) refused).summary())
@@ -135,7 +137,7 @@ class CapacityPlannerTest {
         .contains("nodeSelector zone=a not matched");
 
     PoolSpec tolerating = new PoolSpec("g", DeviceClass.GPU, 2, null, null, null, null, null, null, zone,
-        List.of(new WorkerToleration("nvidia.com/gpu", "Exists", null, "NoSchedule", null)), null, null);
+        List.of(new WorkerToleration("nvidia.com/gpu", "Exists", null, "NoSchedule", null)), null, null, null);
     var workers = placed(planner.plan("j", spec(perWorker(8), List.of(tolerating)), List.of(taintedInZone, cordonedInZone, busyInZone, other)));
     assertThat(workers).extracting(PlannedWorker::node).containsExactlyInAnyOrder("busy", "tainted");
   }
@@ -153,7 +155,7 @@ class CapacityPlannerTest {
   @Test
   void memoryRequestsLimitWorkersPerNode() {
     var resources = new WorkerResources(Map.of("memory", new Quantity("24Gi")), null);
-    var pool = new PoolSpec("cpu", DeviceClass.CPU, null, 1, 64, null, null, null, null, null, null, resources, null);
+    var pool = new PoolSpec("cpu", DeviceClass.CPU, null, 1, 64, null, null, null, null, null, null, resources, null, null);
     var workers = placed(planner.plan("j", spec(perWorker(8), List.of(pool)), List.of(cpuNode("a", 16, Map.of()))));
     assertThat(workers).hasSize(2); // 64 GiB / 24 GiB
   }
@@ -223,10 +225,24 @@ class CapacityPlannerTest {
 
   @Test
   void simulatedSlowdownDividesCapacity() {
-    var slow = new PoolSpec("slow", DeviceClass.CPU, 2, null, null, null, null, null, 8.0, null, null, null, null);
+    var slow = new PoolSpec("slow", DeviceClass.CPU, 2, null, null, null, null, null, 8.0, null, null, null, null, null);
     var workers = placed(planner.plan("j", spec(perWorker(32), List.of(cpuPool("fast", 2), slow)), List.of(cpuNode("local", 4, Map.of()))));
     assertThat(workers).extracting(PlannedWorker::localSteps).containsExactly(8, 8, 1, 1);
     assertThat(workers).extracting(PlannedWorker::role).containsExactly(WorkerRole.FAST, WorkerRole.FAST, WorkerRole.SLOW, WorkerRole.SLOW);
+  }
+
+  @Test
+  void aGpuPoolsDeviceFallbackIsCarriedToEachOfItsWorkersAndNowhereElse() {
+    var lenient = new PoolSpec("g", DeviceClass.GPU, 1, null, null, null, null, null, null, null, null, null, null,
+        DeviceFallback.CPU);
+    var strict = new PoolSpec("s", DeviceClass.GPU, 1, null, null, null, null, null, null, null, null, null, null,
+        DeviceFallback.NONE);
+    var workers = placed(planner.plan("j", spec(perWorker(32), List.of(lenient, strict, cpuPool("c", 1))),
+        List.of(gpuNode("n", 2, 8, "Tesla-T4"))));
+    assertThat(workers).extracting(PlannedWorker::worker, PlannedWorker::deviceFallback)
+        .containsExactlyInAnyOrder(tuple("j-g-0", DeviceFallback.CPU), tuple("j-s-0", null), tuple("j-c-0", null));
+    assertThat(workers).extracting(PlannedWorker::deviceFallbackOrNone)
+        .containsExactlyInAnyOrder(DeviceFallback.CPU, DeviceFallback.NONE, DeviceFallback.NONE);
   }
 
   @Test
@@ -239,6 +255,37 @@ class CapacityPlannerTest {
     var first = planner.plan("j", spec, nodes);
     Collections.shuffle(nodes, new Random(3));
     assertThat(planner.plan("j", spec, nodes)).isEqualTo(first);
+  }
+
+  @Test
+  void boundWorkersAreSizedFromTheNodesTheyLandedOnAsAFreshPlanWouldBe() {
+    var gpu = gpuNode("gpu-a", 2, 8, "Tesla-V100-SXM2-16GB");
+    var cpuA = cpuNode("cpu-a", 2, Map.of());
+    var cpuB = cpuNode("cpu-b", 2, Map.of());
+    var spec = spec(global(512), List.of(gpuPool("gpu", 2), cpuPool("cpu", 2)));
+    // Given out of order: ranks still follow the pools' order in the spec, then the index.
+    var sized = placed(planner.sizeBound("job", spec, List.of(new BoundWorker("cpu", 1, cpuA), new BoundWorker("gpu", 1, gpu),
+        new BoundWorker("cpu", 0, cpuA), new BoundWorker("gpu", 0, gpu))));
+
+    assertThat(sized).extracting(PlannedWorker::worker).containsExactly("job-gpu-0", "job-gpu-1", "job-cpu-0", "job-cpu-1");
+    assertThat(sized).extracting(PlannedWorker::rank).containsExactly(0, 1, 2, 3);
+    assertThat(sized).extracting(PlannedWorker::node).containsExactly("gpu-a", "gpu-a", "cpu-a", "cpu-a");
+    assertThat(sized.stream().mapToInt(PlannedWorker::batchSize).sum()).isEqualTo(512);
+    // The placement the planner itself picks (it packs cpu-a first), sized the same way: the same work.
+    var fresh = placed(planner.plan("job", spec, List.of(gpu, cpuA, cpuB)));
+    assertThat(fresh).extracting(PlannedWorker::node).containsExactly("gpu-a", "gpu-a", "cpu-a", "cpu-a");
+    assertThat(sized).isEqualTo(fresh);
+    // Bound elsewhere: the plan follows where the pods landed.
+    var onCpuB = placed(planner.sizeBound("job", spec, List.of(new BoundWorker("gpu", 0, gpu), new BoundWorker("gpu", 1, gpu),
+        new BoundWorker("cpu", 0, cpuA), new BoundWorker("cpu", 1, cpuB))));
+    assertThat(onCpuB).extracting(PlannedWorker::node).containsExactly("gpu-a", "gpu-a", "cpu-a", "cpu-b");
+  }
+
+  @Test
+  void boundWorkersOfAnUnknownPoolAreRefused() {
+    var spec = spec(perWorker(32), List.of(cpuPool("cpu", 1)));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> planner.sizeBound("job", spec,
+        List.of(new BoundWorker("gpu", 0, cpuNode("cpu-a", 2, Map.of()))))).hasMessageContaining("unknown pool gpu");
   }
 
   private static double round6(double v) {
