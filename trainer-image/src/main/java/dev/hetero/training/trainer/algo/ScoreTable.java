@@ -9,18 +9,26 @@ import java.util.List;
  * Per-sample training loss, as seen by the workers. Unseen samples score +infinity so top-k
  * picks them first. Observations are buffered and merged only at shuffle boundaries, which is
  * when the reference code all-reduces its tables; between boundaries the sampler sees a stable
- * table.
+ * table. Plain data (merged scores + buffered observations), so a checkpoint saves all of it.
  */
 public final class ScoreTable {
   private final float[] scores;
-  private final ScoreMerge merge;
   private final List<int[]> pendingIndices = new ArrayList<>();
   private final List<float[]> pendingLosses = new ArrayList<>();
 
-  public ScoreTable(int size, ScoreMerge merge) {
+  public ScoreTable(int size) {
     this.scores = new float[size];
     Arrays.fill(scores, Float.POSITIVE_INFINITY);
-    this.merge = merge == null ? ScoreMerge.MIN : merge;
+  }
+
+  /** A checkpointed table: merged scores and the observations buffered for the next merge. */
+  public static ScoreTable restored(float[] merged, List<int[]> indices, List<float[]> losses) {
+    ScoreTable table = new ScoreTable(merged.length);
+    System.arraycopy(merged, 0, table.scores, 0, merged.length);
+    for (int i = 0; i < indices.size(); i++) {
+      table.record(indices.get(i), losses.get(i));
+    }
+    return table;
   }
 
   public int size() {
@@ -41,11 +49,13 @@ public final class ScoreTable {
   }
 
   /**
-   * Folds the buffered observations in. min keeps the smaller of the table's value and the new
-   * one (element-wise minimum of the workers' tables, where the workers that did not see a sample
-   * still hold the previous merged value); latest lets the new observation win.
+   * Folds the buffered observations in. min (the default when null) keeps the smaller of the
+   * table's value and the new one (element-wise minimum of the workers' tables, where the workers
+   * that did not see a sample still hold the previous merged value); latest lets the new
+   * observation win.
    */
-  public void mergePending() {
+  public void mergePending(ScoreMerge rule) {
+    ScoreMerge merge = rule == null ? ScoreMerge.MIN : rule;
     for (int k = 0; k < pendingIndices.size(); k++) {
       int[] idx = pendingIndices.get(k);
       float[] loss = pendingLosses.get(k);
@@ -69,19 +79,6 @@ public final class ScoreTable {
 
   public List<float[]> pendingLosses() {
     return List.copyOf(pendingLosses);
-  }
-
-  /** Restores a checkpointed table: merged scores and the buffered observations. */
-  public void restore(float[] merged, List<int[]> indices, List<float[]> losses) {
-    if (merged.length != scores.length) {
-      throw new IllegalArgumentException("checkpointed score table has " + merged.length + " entries, the data set " + scores.length);
-    }
-    System.arraycopy(merged, 0, scores, 0, scores.length);
-    pendingIndices.clear();
-    pendingLosses.clear();
-    for (int i = 0; i < indices.size(); i++) {
-      record(indices.get(i), losses.get(i));
-    }
   }
 
   public int pendingReports() {

@@ -7,32 +7,27 @@ package dev.hetero.training.trainer.algo;
  * communication. Deterministic when fed deterministic step costs.
  */
 public final class VirtualClock {
-  private final double communicationSeconds;
-  private double now;
+  private VirtualClock() {
+  }
 
-  public VirtualClock(double communicationSeconds) {
+  /** Virtual seconds of one round. */
+  public static double roundSeconds(double[] computeSeconds, double[] slowdown, double communicationSeconds) {
+    return roundSeconds(computeSeconds, slowdown, new double[computeSeconds.length], communicationSeconds);
+  }
+
+  /**
+   * Virtual seconds of one round whose workers also waited {@code waitSeconds} (asyncSAM workers
+   * waiting for a perturbation): waiting is charged as it is, not multiplied by a slowdown.
+   */
+  public static double roundSeconds(double[] computeSeconds, double[] slowdown, double[] waitSeconds,
+      double communicationSeconds) {
     if (!(communicationSeconds >= 0)) {
       throw new IllegalArgumentException("communication cost must be non-negative, got " + communicationSeconds);
     }
-    this.communicationSeconds = communicationSeconds;
-  }
-
-  /** Charges one round and returns the new time. */
-  public double chargeRound(double[] computeSeconds, double[] slowdown) {
     double slowest = 0;
     for (int i = 0; i < computeSeconds.length; i++) {
-      slowest = Math.max(slowest, computeSeconds[i] * slowdown[i]);
+      slowest = Math.max(slowest, computeSeconds[i] * slowdown[i] + waitSeconds[i]);
     }
-    now += slowest + communicationSeconds;
-    return now;
-  }
-
-  /** Resumes from a checkpointed time. */
-  public void restore(double time) {
-    now = time;
-  }
-
-  public double now() {
-    return now;
+    return slowest + communicationSeconds;
   }
 }

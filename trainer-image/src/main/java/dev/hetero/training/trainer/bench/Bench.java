@@ -5,18 +5,17 @@ import dev.hetero.training.api.v1alpha1.DatasetName;
 import dev.hetero.training.api.v1alpha1.ModelName;
 import dev.hetero.training.api.v1alpha1.PlannedWorker;
 import dev.hetero.training.trainer.algo.StepCostModel;
+import dev.hetero.training.trainer.coordinator.EvaluationReport;
+import dev.hetero.training.trainer.coordinator.RunOutcome;
+import dev.hetero.training.trainer.coordinator.TrainingListener;
 import dev.hetero.training.trainer.data.BatchAssembler;
 import dev.hetero.training.trainer.data.DatasetLoader;
 import dev.hetero.training.trainer.data.Normalization;
 import dev.hetero.training.trainer.data.TrainTestData;
-import dev.hetero.training.trainer.engine.DjlRuntime;
 import dev.hetero.training.trainer.engine.LocalTrainer;
 import dev.hetero.training.trainer.engine.OptimizerSettings;
 import dev.hetero.training.trainer.runner.AtomicFiles;
 import dev.hetero.training.trainer.runner.CurveCsv;
-import dev.hetero.training.trainer.worker.EvaluationReport;
-import dev.hetero.training.trainer.worker.RunOutcome;
-import dev.hetero.training.trainer.worker.TrainingListener;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -56,7 +55,6 @@ public final class Bench {
   }
 
   public List<ScenarioResult> run(BenchOptions options) throws IOException {
-    DjlRuntime.configure(System.getenv());
     TrainTestData data = DatasetLoader.fromDirectory(DatasetName.FASHION_MNIST, options.dataDir());
     StepCostModel cost = calibrate(data, options);
     out.printf(Locale.ROOT, "calibrated step cost: %.2f ms per step of batch %d (1 thread); slow workers x%.0f%n",

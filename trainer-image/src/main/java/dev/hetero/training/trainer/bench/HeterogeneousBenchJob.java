@@ -30,14 +30,7 @@ public record HeterogeneousBenchJob(String name, String namespace, String algori
         ? String.format(Locale.ROOT, "  - {name: slow, deviceClass: cpu, replicas: %d, capacityPerWorker: 1, simulatedSlowdown: %s}%n",
             slow, slowdown)
         : "";
-    return String.format(Locale.ROOT, """
-        apiVersion: training.hetero.dev/v1alpha1
-        kind: HeteroTrainingJob
-        metadata:
-          name: %s
-        spec:
-          model: {name: lenet}
-          dataset: {name: fashion-mnist, source: {path: %s}}
+    return header(name, dataDir) + String.format(Locale.ROOT, """
           training:
             algorithm: %s
             epochs: %d
@@ -50,15 +43,33 @@ public record HeterogeneousBenchJob(String name, String namespace, String algori
           aggregation: {policy: %s}
           pools:
           - {name: fast, deviceClass: cpu, replicas: %d, capacityPerWorker: 1}
-        %s""", name, dataDir.toAbsolutePath(), algorithm, epochs, batch, learningRate, seed, biasedSampling, aggregation, fast, slowPool);
+        %s""", algorithm, epochs, batch, learningRate, seed, biasedSampling, aggregation, fast, slowPool);
+  }
+
+  /** The start of every benchmark job: a LeNet on Fashion-MNIST read from {@code dataDir}. */
+  static String header(String name, Path dataDir) {
+    return String.format(Locale.ROOT, """
+        apiVersion: training.hetero.dev/v1alpha1
+        kind: HeteroTrainingJob
+        metadata:
+          name: %s
+        spec:
+          model: {name: lenet}
+          dataset: {name: fashion-mnist, source: {path: %s}}
+        """, name, dataDir.toAbsolutePath());
   }
 
   /** The plan the operator would make, on one local node with a core per worker. */
   public PlanDocument plan() {
-    HeteroTrainingJob job = JobManifests.parse(yaml(), "bench job " + name);
+    return plan(name, namespace, yaml(), fast + slow);
+  }
+
+  /** A benchmark job's YAML read with the CRD's rules and planned on one local node with a core per worker. */
+  static PlanDocument plan(String name, String namespace, String yaml, int workers) {
+    HeteroTrainingJob job = JobManifests.parse(yaml, "bench job " + name);
     HeteroTrainingJobSpec spec = SpecDefaults.apply(job.getSpec());
     PlanResult result = new CapacityPlanner(PlannerConfig.defaults())
-        .plan(name, spec, List.of(LocalInventory.node(spec, Math.max(4, fast + slow), 16L << 30, 0)));
+        .plan(name, spec, List.of(LocalInventory.node(spec, Math.max(4, workers), 16L << 30, 0)));
     if (!(result instanceof PlanResult.Placed placed)) {
       throw new IllegalStateException("plan of bench job " + name + " failed: " + ((PlanResult.Unplaceable) result).summary());
     }

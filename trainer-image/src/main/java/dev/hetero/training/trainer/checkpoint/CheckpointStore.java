@@ -1,8 +1,7 @@
 package dev.hetero.training.trainer.checkpoint;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
+import dev.hetero.training.trainer.coordinator.Checkpoints;
+import dev.hetero.training.trainer.coordinator.RunState;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
@@ -14,7 +13,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -25,12 +23,11 @@ import java.util.stream.Stream;
  * Coordinator checkpoints in one directory: {@code checkpoint-<round>.htjc}, written to a
  * temporary file, fsynced, then renamed into place (and the directory fsynced), so a crash never
  * leaves a half-written checkpoint under the real name. Each file ends with the SHA-256 of its
- * content; a truncated or corrupt file is refused with a message and the previous one is tried.
- * The last {@code keep} checkpoints are kept.
+ * content ({@link CheckpointCodec} the rest); a truncated or corrupt file is refused with a message
+ * and the previous one is tried; a file of a format version this trainer cannot read is refused
+ * with both versions named. The last {@code keep} checkpoints are kept.
  */
-public final class CheckpointStore {
-  static final int MAGIC = 0x434a5448; // "HTJC"
-  static final int VERSION = 1;
+public final class CheckpointStore implements Checkpoints {
   private static final String PREFIX = "checkpoint-";
   private static final String SUFFIX = ".htjc";
 
@@ -44,14 +41,21 @@ public final class CheckpointStore {
     this.log = log;
   }
 
-  public Path dir() {
-    return dir;
+  @Override
+  public String location() {
+    return dir.toString();
   }
 
-  /** Writes atomically and removes checkpoints older than the last {@code keep}. */
-  public Path save(CoordinatorState s) throws IOException {
+  @Override
+  public Saved save(RunState state) throws IOException {
+    Path file = write(state);
+    return new Saved(file.getFileName().toString(), Files.size(file));
+  }
+
+  /** Writes atomically, removes checkpoints older than the last {@code keep}, and returns the file. */
+  public Path write(RunState s) throws IOException {
     Files.createDirectories(dir);
-    byte[] body = encode(s);
+    byte[] body = CheckpointCodec.encode(s);
     byte[] sum = sha256(body);
     Path target = dir.resolve(PREFIX + String.format("%012d", s.round()) + SUFFIX);
     Path tmp = dir.resolve(target.getFileName() + ".tmp");
@@ -81,15 +85,27 @@ public final class CheckpointStore {
     return target;
   }
 
-  /** The newest checkpoint that passes its checksum; corrupt ones are reported and skipped. */
-  public Optional<CoordinatorState> loadLatest() throws IOException {
+  /**
+   * The newest checkpoint that passes its checksum; corrupt ones are reported and skipped. One of a
+   * format version this trainer cannot read stops the search (resuming from an older one would
+   * silently go back in time, and the next write would destroy the newer state).
+   */
+  @Override
+  public Optional<Loaded> loadLatest() throws IOException {
     removeStaleTemporaries();
-    for (Path p : list()) {
+    List<Path> files = list();
+    for (Path p : files) {
       try {
-        return Optional.of(read(p));
+        CheckpointCodec.Decoded d = decoded(p);
+        return Optional.of(new Loaded(p.getFileName().toString(), d.version(), d.state()));
+      } catch (CheckpointCodec.UnsupportedVersionException e) {
+        throw new IOException("checkpoint " + p + ": " + e.getMessage(), e);
       } catch (CorruptCheckpointException e) {
         log.println("checkpoint: refused " + p + ": " + e.getMessage() + "; trying the previous one");
       }
+    }
+    if (!files.isEmpty()) {
+      log.println("checkpoint: no valid checkpoint among the " + files.size() + " in " + dir + "; starting from round 0");
     }
     return Optional.empty();
   }
@@ -121,7 +137,12 @@ public final class CheckpointStore {
     }
   }
 
-  public static CoordinatorState read(Path file) throws IOException {
+  /** The state in one checkpoint file, checked by its checksum. */
+  public static RunState read(Path file) throws IOException {
+    return decoded(file).state();
+  }
+
+  private static CheckpointCodec.Decoded decoded(Path file) throws IOException {
     byte[] all = Files.readAllBytes(file);
     if (all.length < 32 + 8) {
       throw new CorruptCheckpointException("truncated (" + all.length + " bytes)");
@@ -132,7 +153,9 @@ public final class CheckpointStore {
       throw new CorruptCheckpointException("checksum mismatch (truncated or corrupt file)");
     }
     try {
-      return decode(body);
+      return CheckpointCodec.decode(body);
+    } catch (CheckpointCodec.UnsupportedVersionException e) {
+      throw e;
     } catch (IOException | RuntimeException e) {
       throw new CorruptCheckpointException("unreadable content: " + e);
     }
@@ -143,120 +166,6 @@ public final class CheckpointStore {
     public CorruptCheckpointException(String message) {
       super(message);
     }
-  }
-
-  static byte[] encode(CoordinatorState s) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(16 + 4 * s.model().length);
-    DataOutputStream out = new DataOutputStream(bytes);
-    out.writeInt(MAGIC);
-    out.writeInt(VERSION);
-    out.writeLong(s.seed());
-    out.writeLong(s.round());
-    out.writeLong(s.samples());
-    out.writeLong(s.periodIndex());
-    out.writeLong(s.periodStart());
-    out.writeInt(s.samplesPerRound().length);
-    for (long v : s.samplesPerRound()) {
-      out.writeLong(v);
-    }
-    out.writeInt(s.shards().length);
-    for (int[] shard : s.shards()) {
-      writeInts(out, shard);
-    }
-    writeFloats(out, s.model());
-    out.writeBoolean(s.scores() != null);
-    if (s.scores() != null) {
-      writeFloats(out, s.scores());
-      out.writeInt(s.pendingIndices().size());
-      for (int i = 0; i < s.pendingIndices().size(); i++) {
-        writeInts(out, s.pendingIndices().get(i));
-        writeFloats(out, s.pendingLosses().get(i));
-      }
-    }
-    out.writeDouble(s.lossSinceEval());
-    out.writeLong(s.samplesSinceEval());
-    out.writeDouble(s.nextEval());
-    out.writeDouble(s.elapsedSeconds());
-    out.writeDouble(s.virtualSeconds());
-    out.writeDouble(s.lastAccuracy());
-    out.flush();
-    return bytes.toByteArray();
-  }
-
-  static CoordinatorState decode(byte[] body) throws IOException {
-    DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(body));
-    if (in.readInt() != MAGIC) {
-      throw new IOException("not a trainer checkpoint");
-    }
-    int version = in.readInt();
-    if (version != VERSION) {
-      throw new IOException("checkpoint format version " + version + ", this trainer reads " + VERSION);
-    }
-    long seed = in.readLong();
-    long round = in.readLong();
-    long samples = in.readLong();
-    long periodIndex = in.readLong();
-    long periodStart = in.readLong();
-    long[] perRound = new long[in.readInt()];
-    for (int i = 0; i < perRound.length; i++) {
-      perRound[i] = in.readLong();
-    }
-    int[][] shards = new int[in.readInt()][];
-    for (int i = 0; i < shards.length; i++) {
-      shards[i] = readInts(in);
-    }
-    float[] model = readFloats(in);
-    float[] scores = null;
-    List<int[]> pi = new ArrayList<>();
-    List<float[]> pl = new ArrayList<>();
-    if (in.readBoolean()) {
-      scores = readFloats(in);
-      int k = in.readInt();
-      for (int i = 0; i < k; i++) {
-        pi.add(readInts(in));
-        pl.add(readFloats(in));
-      }
-    }
-    return new CoordinatorState(seed, round, samples, periodIndex, periodStart, perRound, shards, model, scores, pi, pl,
-        in.readDouble(), in.readLong(), in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble());
-  }
-
-  private static void writeInts(DataOutputStream out, int[] v) throws IOException {
-    out.writeInt(v.length);
-    ByteBuffer b = ByteBuffer.allocate(4 * v.length);
-    b.asIntBuffer().put(v);
-    out.write(b.array());
-  }
-
-  private static void writeFloats(DataOutputStream out, float[] v) throws IOException {
-    out.writeInt(v.length);
-    ByteBuffer b = ByteBuffer.allocate(4 * v.length);
-    b.asFloatBuffer().put(v);
-    out.write(b.array());
-  }
-
-  private static int[] readInts(DataInputStream in) throws IOException {
-    int n = in.readInt();
-    if (n < 0 || n > in.available() / 4) {
-      throw new IOException("bad array length " + n);
-    }
-    byte[] raw = new byte[4 * n];
-    in.readFully(raw);
-    int[] v = new int[n];
-    ByteBuffer.wrap(raw).asIntBuffer().get(v);
-    return v;
-  }
-
-  private static float[] readFloats(DataInputStream in) throws IOException {
-    int n = in.readInt();
-    if (n < 0 || n > in.available() / 4) {
-      throw new IOException("bad array length " + n);
-    }
-    byte[] raw = new byte[4 * n];
-    in.readFully(raw);
-    float[] v = new float[n];
-    ByteBuffer.wrap(raw).asFloatBuffer().get(v);
-    return v;
   }
 
   private static byte[] sha256(byte[] data) {

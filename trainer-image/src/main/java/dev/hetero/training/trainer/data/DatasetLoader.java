@@ -28,7 +28,7 @@ public final class DatasetLoader {
    */
   public static TrainTestData load(DatasetName name, DatasetSource source, Path dataDir) {
     if (source != null && source.http() != null) {
-      Path cache = dataDir != null ? dataDir : defaultCache();
+      Path cache = dataDir != null ? dataDir : defaultCache(Path.of(System.getProperty("user.home")));
       HttpFetcher fetcher = new HttpFetcher(cache, Duration.ofSeconds(60));
       return read(name, file -> fetcher.fetch(source.http().url(), remoteName(name, file), source.http().sha256()));
     }
@@ -106,7 +106,8 @@ public final class DatasetLoader {
     return name == DatasetName.CIFAR10 ? file : file + ".gz";
   }
 
-  private static Path defaultCache() {
-    return Path.of(System.getProperty("user.home"), ".cache", "hetero-trainer", "data");
+  /** The http download cache when HTJ_DATA_DIR does not name one. */
+  public static Path defaultCache(Path userHome) {
+    return userHome.resolve(".cache").resolve("hetero-trainer").resolve("data");
   }
 }

@@ -1,26 +1,25 @@
 package dev.hetero.training.trainer.engine;
 
-import java.util.Map;
+import dev.hetero.training.trainer.config.DjlSettings;
 
 /**
- * DJL settings that must be in place before the engine loads: offline (no download, no telemetry
- * call), one intra-op thread unless told otherwise (two OpenMP threads with the default wait
- * policy collapse throughput on small VMs), one inter-op thread. DJL_CACHE_DIR is read by DJL
- * from the environment or the system property of the same name.
+ * DJL settings that must be in place before the engine loads, as system properties (DJL reads
+ * them from there): offline (no download, no telemetry call), the intra-op threads (two OpenMP
+ * threads with the default wait policy collapse throughput on small VMs), one inter-op thread,
+ * and the native-library cache. A property already set on the command line wins.
  */
 public final class DjlRuntime {
   private DjlRuntime() {
   }
 
-  public static void configure(Map<String, String> env) {
-    setIfAbsent("ai.djl.offline", String.valueOf(!"false".equalsIgnoreCase(env.getOrDefault("DJL_OFFLINE", "true"))));
-    setIfAbsent("ai.djl.pytorch.num_threads", env.getOrDefault("PYTORCH_NUM_THREADS", "1"));
+  public static void configure(DjlSettings settings) {
+    setIfAbsent("ai.djl.offline", String.valueOf(settings.offline()));
+    setIfAbsent("ai.djl.pytorch.num_threads", String.valueOf(settings.intraOpThreads()));
     setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
     // Keep DJL from phoning home even if offline is turned off for a GPU image build.
     setIfAbsent("OPT_OUT_TRACKING", "true");
-    String cache = env.get("DJL_CACHE_DIR");
-    if (cache != null && !cache.isBlank()) {
-      setIfAbsent("DJL_CACHE_DIR", cache);
+    if (settings.cacheDir() != null) {
+      setIfAbsent("DJL_CACHE_DIR", settings.cacheDir().toString());
     }
   }
 

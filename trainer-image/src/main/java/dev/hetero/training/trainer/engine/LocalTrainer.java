@@ -1,5 +1,6 @@
 package dev.hetero.training.trainer.engine;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -24,8 +25,9 @@ import java.util.List;
  * One worker's model and optimizer state on DJL's PyTorch engine: a training step that returns
  * the per-sample losses of its forward pass (the sampler's scores, at no extra cost), reading and
  * writing the whole model as one flat float vector (parameters then BatchNorm running statistics,
- * in the block's order), and evaluation. Not thread-safe; DJL's gradient mode is process-wide,
- * so only one LocalTrainer may train at a time in a JVM.
+ * in the block's order), and evaluation; plus SAM's two halves, the loss gradient and the step
+ * from a perturbed point. Not thread-safe; DJL's gradient mode is process-wide, so only one
+ * LocalTrainer may train (or compute a gradient) at a time in a JVM.
  */
 public final class LocalTrainer implements AutoCloseable {
   private final NDManager manager;
@@ -37,9 +39,21 @@ public final class LocalTrainer implements AutoCloseable {
   private final ModelLayout layout;
   private final OptimizerSettings optimizer;
 
+  /** A trainer on the CPU (benchmarks, tests, CPU workers). */
   public LocalTrainer(ModelName model, DatasetName data, OptimizerSettings optimizer, long seed) {
+    this(model, data, optimizer, seed, Device.cpu());
+  }
+
+  /**
+   * A trainer whose model, momentum and batches live on {@code device}; only the flat vectors
+   * (model in and out, optimizer state, per-sample losses) cross to the host. On a GPU the
+   * initial model is the one a CPU trainer of the same seed starts from (initialised on the CPU,
+   * then copied), so a run's start does not depend on which device rank 0 has.
+   */
+  public LocalTrainer(ModelName model, DatasetName data, OptimizerSettings optimizer, long seed, Device device) {
     this.optimizer = optimizer;
-    this.manager = NDManager.newBaseManager();
+    // Explicit: with CUDA natives DJL's default device is gpu(0), which a CPU worker must not use.
+    this.manager = NDManager.newBaseManager(device);
     ModelFactory.BuiltModel built = ModelFactory.build(model, data);
     this.block = built.block();
     this.sampleShape = built.sampleShape();
@@ -73,6 +87,16 @@ public final class LocalTrainer implements AutoCloseable {
       isBuffer[i] = buffers.get(i);
     }
     this.layout = new ModelLayout(List.copyOf(names), sizes.stream().mapToInt(Integer::intValue).toArray(), isBuffer);
+    if (!device.equals(Device.cpu())) {
+      try (LocalTrainer onCpu = new LocalTrainer(model, data, optimizer, seed, Device.cpu())) {
+        loadModel(onCpu.readModel(), true);
+      }
+    }
+  }
+
+  /** The device the model trains on. */
+  public Device device() {
+    return manager.getDevice();
   }
 
   public ModelLayout layout() {
@@ -111,6 +135,48 @@ public final class LocalTrainer implements AutoCloseable {
     }
   }
 
+  /** Values of the optimizer state: one momentum value per trainable parameter value. */
+  public int optimizerStateSize() {
+    int n = 0;
+    for (NDArray m : momentum) {
+      n += m == null ? 0 : (int) m.size();
+    }
+    return n;
+  }
+
+  /**
+   * The optimizer's state as one vector: the momentum buffers of the trainable parameters, in the
+   * block's parameter order. With the model it is everything a worker's next step depends on.
+   */
+  public float[] optimizerState() {
+    float[] out = new float[optimizerStateSize()];
+    int offset = 0;
+    for (NDArray m : momentum) {
+      if (m != null) {
+        float[] values = m.toFloatArray();
+        System.arraycopy(values, 0, out, offset, values.length);
+        offset += values.length;
+      }
+    }
+    return out;
+  }
+
+  /** Replaces the optimizer's state with one read by {@link #optimizerState()} (a restart resuming it). */
+  public void loadOptimizerState(float[] state) {
+    if (state.length != optimizerStateSize()) {
+      throw new IllegalArgumentException("optimizer state has " + state.length + " values, this model's has "
+          + optimizerStateSize());
+    }
+    int offset = 0;
+    for (NDArray m : momentum) {
+      if (m != null) {
+        int size = (int) m.size();
+        m.set(FloatBuffer.wrap(state, offset, size));
+        offset += size;
+      }
+    }
+  }
+
   /**
    * One SGD step on a batch.
    *
@@ -119,23 +185,95 @@ public final class LocalTrainer implements AutoCloseable {
    * @return the per-sample cross-entropy of the forward pass, before the update
    */
   public float[] trainStep(float[] inputs, int[] labels, int batch, double learningRate) {
-    float[] losses;
     try (NDManager step = manager.newSubManager()) {
-      NDArray x = step.create(FloatBuffer.wrap(inputs, 0, batch * sampleSize()), new Shape(batch).addAll(sampleShape));
-      long[] y = new long[batch];
-      for (int i = 0; i < batch; i++) {
-        y[i] = labels[i];
+      float[] losses = forwardBackward(step, inputs, labels, batch);
+      applyUpdate(learningRate);
+      return losses;
+    }
+  }
+
+  /**
+   * The gradient of the batch's mean loss at the current model (SAM's ascent direction before
+   * normalising), as a vector in the model's layout with 0 at the BatchNorm statistics. Leaves no
+   * trace: weights, running statistics (the training-mode pass moves them; they are put back),
+   * momentum and accumulated gradients are as before.
+   */
+  public float[] lossGradient(float[] inputs, int[] labels, int batch) {
+    float[][] statistics = new float[parameters.size()][];
+    for (int i = 0; i < parameters.size(); i++) {
+      if (layout.buffers()[i]) {
+        statistics[i] = parameters.get(i).getArray().toFloatArray();
       }
-      NDArray target = step.create(y).reshape(batch, 1);
-      try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-        NDArray logits = block.forward(store, new NDList(x), true).singletonOrThrow();
-        NDArray perSample = logits.logSoftmax(1).gather(target, 1).reshape(-1).neg();
-        collector.backward(perSample.mean());
-        losses = perSample.toFloatArray();
+    }
+    float[] gradient = new float[layout.totalSize()];
+    try (NDManager step = manager.newSubManager()) {
+      forwardBackward(step, inputs, labels, batch);
+    }
+    int offset = 0;
+    for (int i = 0; i < parameters.size(); i++) {
+      NDArray array = parameters.get(i).getArray();
+      if (statistics[i] != null) {
+        array.set(FloatBuffer.wrap(statistics[i]));
+      } else if (momentum[i] != null) {
+        try (NDArray grad = array.getGradient()) {
+          System.arraycopy(grad.toFloatArray(), 0, gradient, offset, layout.sizes()[i]);
+          grad.muli(0f);
+        }
+      }
+      offset += layout.sizes()[i];
+    }
+    return gradient;
+  }
+
+  /**
+   * One step taken from the perturbed point (SAM's descent): the weights move to w + epsilon, the
+   * forward and backward pass run there (and update the BatchNorm running statistics, as every
+   * training pass does), the weights are put back to exactly w, and the usual update applies the
+   * gradient taken at w + epsilon. With a zero epsilon this is {@link #trainStep}.
+   *
+   * @param epsilon a vector in the model's layout; its BatchNorm positions are ignored
+   * @return the per-sample cross-entropy at w + epsilon
+   */
+  public float[] perturbedStep(float[] inputs, int[] labels, int batch, double learningRate, float[] epsilon) {
+    if (epsilon.length != layout.totalSize()) {
+      throw new IllegalArgumentException("perturbation has " + epsilon.length + " values, this model has " + layout.totalSize());
+    }
+    float[][] weights = new float[parameters.size()][];
+    try (NDManager step = manager.newSubManager()) {
+      int offset = 0;
+      for (int i = 0; i < parameters.size(); i++) {
+        if (momentum[i] != null) {
+          NDArray w = parameters.get(i).getArray();
+          weights[i] = w.toFloatArray();
+          w.addi(step.create(FloatBuffer.wrap(epsilon, offset, layout.sizes()[i]), w.getShape()));
+        }
+        offset += layout.sizes()[i];
+      }
+      float[] losses = forwardBackward(step, inputs, labels, batch);
+      for (int i = 0; i < parameters.size(); i++) {
+        if (weights[i] != null) {
+          parameters.get(i).getArray().set(FloatBuffer.wrap(weights[i]));
+        }
       }
       applyUpdate(learningRate);
+      return losses;
     }
-    return losses;
+  }
+
+  /** Forward and backward on a batch in training mode; the gradients accumulate on the weights. */
+  private float[] forwardBackward(NDManager step, float[] inputs, int[] labels, int batch) {
+    NDArray x = step.create(FloatBuffer.wrap(inputs, 0, batch * sampleSize()), new Shape(batch).addAll(sampleShape));
+    long[] y = new long[batch];
+    for (int i = 0; i < batch; i++) {
+      y[i] = labels[i];
+    }
+    NDArray target = step.create(y).reshape(batch, 1);
+    try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+      NDArray logits = block.forward(store, new NDList(x), true).singletonOrThrow();
+      NDArray perSample = logits.logSoftmax(1).gather(target, 1).reshape(-1).neg();
+      collector.backward(perSample.mean());
+      return perSample.toFloatArray();
+    }
   }
 
   /** SGD with momentum: d = g + wd * w; m = mu * m + d; w -= lr * (nesterov ? d + mu * m : m). */

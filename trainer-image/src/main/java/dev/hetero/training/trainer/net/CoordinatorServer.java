@@ -1,12 +1,14 @@
 package dev.hetero.training.trainer.net;
 
-import dev.hetero.training.trainer.worker.RoundCommand;
-import dev.hetero.training.trainer.worker.RoundResult;
+import dev.hetero.training.trainer.round.RoundCommand;
+import dev.hetero.training.trainer.round.RoundResult;
+import dev.hetero.training.trainer.round.WorkerState;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
@@ -24,13 +26,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * Rank 0's gRPC server. Each remote rank has a mailbox slot: the coordinator posts the rank's
  * command for the round, the worker's {@code NextRound} poll takes it (or parks until it exists),
  * and the worker's {@code Submit} completes the round's result. A call must carry the job token
  * ({@link TokenInterceptor}) and a hello matching the plan (rank in the plan, world size, model
- * size); anything else is refused.
+ * size); anything else is refused. A worker whose hello says it holds no optimizer state (a new
+ * process) gets its rank's saved state ({@link #remember}) with the round command it picks up.
  */
 public final class CoordinatorServer implements AutoCloseable {
   private final Server server;
@@ -46,20 +51,10 @@ public final class CoordinatorServer implements AutoCloseable {
     return t;
   });
 
-  private static final class Slot {
-    RoundCommand command;
-    byte[] encoded;
-    long postedNanos;
-    boolean pickedUp;
-    CompletableFuture<RoundResult> result;
-    StreamObserver<byte[]> parked;
-    boolean joined;
-    java.net.SocketAddress peer;
-    boolean disconnected;
-  }
 
+  /** @param services more services on the same port behind the same token (the asyncSAM relay) */
   public CoordinatorServer(InetSocketAddress bind, byte[] token, int worldSize, int modelSize, Duration poll,
-      TransportMeter meter, PrintStream log) throws IOException {
+      TransportMeter meter, PrintStream log, List<ServerServiceDefinition> services) throws IOException {
     this.worldSize = worldSize;
     this.modelSize = modelSize;
     this.log = log;
@@ -73,12 +68,13 @@ public final class CoordinatorServer implements AutoCloseable {
         .addMethod(GrpcWire.NEXT_ROUND, ServerCalls.asyncUnaryCall(this::nextRound))
         .addMethod(GrpcWire.SUBMIT, ServerCalls.asyncUnaryCall(this::submit))
         .build();
-    this.server = NettyServerBuilder.forAddress(bind)
+    NettyServerBuilder builder = NettyServerBuilder.forAddress(bind);
+    services.forEach(extra -> builder.addService(ServerInterceptors.intercept(extra, new TokenInterceptor(token, log))));
+    this.server = builder
         // a restarted coordinator binds the same port while the old connections sit in TIME_WAIT
         .withOption(io.grpc.netty.shaded.io.netty.channel.ChannelOption.SO_REUSEADDR, true)
         .maxInboundMessageSize(GrpcWire.MAX_MESSAGE_BYTES)
-        // ping idle connections: a worker whose node or network vanished (no FIN) loses its
-        // transport within ~30 s, which ends the wait for its round like a closed connection
+        // ping idle connections: a worker whose node vanished (no FIN) loses its transport within ~30 s
         .keepAliveTime(20, TimeUnit.SECONDS)
         .keepAliveTimeout(10, TimeUnit.SECONDS)
         .addService(ServerInterceptors.intercept(service, new TokenInterceptor(token, log)))
@@ -96,12 +92,12 @@ public final class CoordinatorServer implements AutoCloseable {
     return server.getPort();
   }
 
-  /** Waits until every remote rank polled once, or the time is up; returns the ranks that did. */
-  public Set<Integer> awaitJoined(Duration within) {
+  /** Waits until every remote rank polled once, the time is up, or {@code giveUp} says so; returns the ranks that did. */
+  public Set<Integer> awaitJoined(Duration within, BooleanSupplier giveUp) {
     long deadline = System.nanoTime() + within.toNanos();
     while (true) {
       Set<Integer> joined = joined();
-      if (joined.size() == worldSize - 1 || System.nanoTime() > deadline) {
+      if (joined.size() == worldSize - 1 || System.nanoTime() > deadline || giveUp.getAsBoolean()) {
         return joined;
       }
       sleep(50);
@@ -129,24 +125,17 @@ public final class CoordinatorServer implements AutoCloseable {
 
   synchronized void post(int rank, RoundCommand command) {
     Slot s = slots[rank];
-    if (s.result != null && !s.result.isDone()) {
-      s.result.cancel(false);
-    }
-    s.command = command;
-    ByteBuffer payload = Frames.command(command);
-    byte[] bytes = new byte[1 + payload.remaining()];
-    bytes[0] = command.stop() ? GrpcWire.STOP : GrpcWire.ROUND;
-    payload.get(bytes, 1, bytes.length - 1);
-    s.encoded = bytes;
-    s.postedNanos = System.nanoTime();
-    s.pickedUp = false;
-    s.disconnected = false;
-    s.result = new CompletableFuture<>();
+    s.open(command);
     if (s.parked != null) {
       StreamObserver<byte[]> o = s.parked;
       s.parked = null;
-      deliver(s, o);
+      deliver(s, o, s.parkedHello);
     }
+  }
+
+  /** The state to hand {@code rank} if it polls as a new process (its latest checkpointed one). */
+  synchronized void remember(int rank, WorkerState state) {
+    slots[rank].saved = state;
   }
 
   /**
@@ -154,7 +143,7 @@ public final class CoordinatorServer implements AutoCloseable {
    * within {@code pickup} (dead, restarting or still busy with an older round) or did not answer
    * within {@code deadline} of the post.
    */
-  RoundResult await(int rank, Duration pickup, Duration deadline) {
+  RoundResult await(int rank, Duration pickup, Duration deadline, LongSupplier cutoffNanos) {
     CompletableFuture<RoundResult> future;
     long posted;
     synchronized (this) {
@@ -172,8 +161,7 @@ public final class CoordinatorServer implements AutoCloseable {
           picked = slots[rank].pickedUp;
           gone = slots[rank].disconnected && slots[rank].result == future;
         }
-        String reason = gone ? "disconnected during the round" : !picked && now - posted > pickup.toNanos() ? "did not pick up its command within " + pickup.toSeconds() + " s"
-            : now - posted > deadline.toNanos() ? "missed the round deadline of " + deadline.toSeconds() + " s" : null;
+        String reason = MissedRound.reason(now, posted, picked, gone, pickup, deadline, cutoffNanos.getAsLong());
         if (reason != null) {
           synchronized (this) {
             if (slots[rank].result == future) {
@@ -184,9 +172,7 @@ public final class CoordinatorServer implements AutoCloseable {
           log.println("coordinator: worker rank " + rank + " " + reason + "; left out of this round");
           return null;
         }
-      } catch (java.util.concurrent.CancellationException e) {
-        return null;
-      } catch (java.util.concurrent.ExecutionException e) {
+      } catch (java.util.concurrent.CancellationException | java.util.concurrent.ExecutionException e) {
         return null;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -234,13 +220,20 @@ public final class CoordinatorServer implements AutoCloseable {
       s.joined = true;
       s.peer = TokenInterceptor.PEER.get();
       if (s.command != null && s.result != null && !s.result.isDone()) {
-        deliver(s, observer);
+        deliver(s, observer, hello);
         return;
       }
       if (s.parked != null) {
         answerWait(s.parked);
       }
       s.parked = observer;
+      s.parkedHello = hello;
+      // A worker that dies while its poll is parked must not have the next command "delivered" to
+      // its dead call (a unary call accepts a message after cancellation without complaint): forget
+      // the parked call as soon as it is cancelled, so the pickup timeout applies to that rank.
+      if (observer instanceof ServerCallStreamObserver<byte[]> call) {
+        call.setOnCancelHandler(() -> forgetParked(hello.rank(), observer));
+      }
     }
     timer.schedule(() -> {
       synchronized (this) {
@@ -253,12 +246,23 @@ public final class CoordinatorServer implements AutoCloseable {
     }, pollNanos, TimeUnit.NANOSECONDS);
   }
 
-  private void deliver(Slot s, StreamObserver<byte[]> observer) {
+  private synchronized void forgetParked(int rank, StreamObserver<byte[]> observer) {
+    if (slots[rank].parked == observer) {
+      slots[rank].parked = null;
+      log.println("coordinator: worker rank " + rank + "'s waiting poll was cancelled (the worker went away)");
+    }
+  }
+
+  private void deliver(Slot s, StreamObserver<byte[]> observer, Frames.Hello hello) {
+    if (observer instanceof ServerCallStreamObserver<byte[]> call && call.isCancelled()) {
+      return; // the worker went away while parked: the next poll takes the command
+    }
     s.pickedUp = true;
+    byte[] bytes = s.payloadFor(hello, log);
     try {
-      observer.onNext(s.encoded);
+      observer.onNext(bytes);
       observer.onCompleted();
-      meter.sent(s.encoded.length);
+      meter.sent(bytes.length);
     } catch (RuntimeException e) {
       s.pickedUp = false; // the call was cancelled (the worker went away): let the next poll take it
     }
@@ -309,7 +313,7 @@ public final class CoordinatorServer implements AutoCloseable {
     return null;
   }
 
-  private static void sleep(long ms) {
+  static void sleep(long ms) {
     try {
       Thread.sleep(ms);
     } catch (InterruptedException e) {

@@ -1,134 +1,91 @@
 package dev.hetero.training.trainer.net;
 
-import dev.hetero.training.trainer.worker.RoundCommand;
-import dev.hetero.training.trainer.worker.RoundResult;
-import java.io.DataInputStream;
-import java.io.EOFException;
+import dev.hetero.training.trainer.round.AscentStats;
+import dev.hetero.training.trainer.round.RoundCommand;
+import dev.hetero.training.trainer.round.RoundResult;
+import dev.hetero.training.trainer.round.WorkerState;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 
 /**
- * The data-plane wire format: frames of [type int32][payload length int32][payload], everything
- * little-endian, model vectors as raw float32 (no JSON). Small on purpose: the next transport
- * (gRPC) replaces this class and the two socket classes, nothing else.
+ * The byte encodings of the data plane's messages (the payloads of the gRPC calls in
+ * {@link GrpcWire}): everything little-endian, model vectors and losses as raw float32, indices as
+ * int32, no JSON. A hello starts with a magic number so a stray client is told apart at once.
  */
 public final class Frames {
-  public static final int HELLO = 1;
-  public static final int WELCOME = 2;
-  public static final int REJECT = 3;
-  public static final int ROUND = 4;
-  public static final int RESULT = 5;
-  public static final int STOP = 6;
-  public static final int FINAL = 7;
-
-  /** "HTJ1": protocol and version. */
-  static final int MAGIC = 0x314a5448;
-  /** Refuse absurd lengths before allocating (a stray client or a corrupted stream). */
-  static final int MAX_PAYLOAD = 1 << 30;
+  /**
+   * "HTJ3": protocol and version (3: optimizer state in commands and results, the hello says
+   * whether the worker holds state; 2: the hello carries no batch, local steps or token).
+   */
+  static final int MAGIC = 0x334a5448;
 
   private Frames() {
   }
 
-  public record Frame(int type, ByteBuffer payload) {
-  }
-
-  /** What a worker announces when it connects; the token is checked, never logged. */
-  public record Hello(int rank, int worldSize, int batch, int localSteps, int modelSize, byte[] token) {
-  }
-
-  public static void write(OutputStream out, int type, ByteBuffer payload) throws IOException {
-    ByteBuffer header = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-    header.putInt(type).putInt(payload.remaining());
-    out.write(header.array());
-    out.write(payload.array(), payload.arrayOffset() + payload.position(), payload.remaining());
-    out.flush();
-  }
-
-  public static Frame read(DataInputStream in) throws IOException {
-    byte[] header = new byte[8];
-    try {
-      in.readFully(header);
-    } catch (EOFException e) {
-      throw new EOFException("connection closed by the peer");
-    }
-    ByteBuffer h = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN);
-    int type = h.getInt();
-    int length = h.getInt();
-    if (length < 0 || length > MAX_PAYLOAD) {
-      throw new IOException("bad frame: type " + type + " with payload length " + length);
-    }
-    byte[] payload = new byte[length];
-    in.readFully(payload);
-    return new Frame(type, ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN));
+  /**
+   * What a worker announces on every poll: who it is in the plan, the size of its model, and
+   * whether it holds optimizer state of its own (false: a new process, which the coordinator hands
+   * its saved state with its next command).
+   */
+  public record Hello(int rank, int worldSize, int modelSize, boolean holdsState) {
   }
 
   public static ByteBuffer hello(Hello hello) {
-    ByteBuffer b = allocate(4 + 4 * 5 + 4 + hello.token().length);
-    b.putInt(MAGIC).putInt(hello.rank()).putInt(hello.worldSize()).putInt(hello.batch()).putInt(hello.localSteps())
-        .putInt(hello.modelSize()).putInt(hello.token().length).put(hello.token());
+    ByteBuffer b = allocate(4 * 4 + 1);
+    b.putInt(MAGIC).putInt(hello.rank()).putInt(hello.worldSize()).putInt(hello.modelSize()).put((byte) (hello.holdsState() ? 1 : 0));
     return b.flip();
   }
 
   public static Hello parseHello(ByteBuffer b) throws IOException {
-    if (b.remaining() < 28 || b.getInt() != MAGIC) {
-      throw new IOException("not a trainer worker (bad hello)");
+    if (b.remaining() < 17 || b.getInt() != MAGIC) {
+      throw new IOException("not a trainer worker of this version (bad hello)");
     }
-    int rank = b.getInt();
-    int world = b.getInt();
-    int batch = b.getInt();
-    int steps = b.getInt();
-    int modelSize = b.getInt();
-    int tokenLength = b.getInt();
-    if (tokenLength < 0 || tokenLength > b.remaining()) {
-      throw new IOException("bad hello: token length " + tokenLength);
-    }
-    byte[] token = new byte[tokenLength];
-    b.get(token);
-    return new Hello(rank, world, batch, steps, modelSize, token);
-  }
-
-  public static ByteBuffer text(String message) {
-    byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
-    return allocate(bytes.length).put(bytes).flip();
-  }
-
-  public static String parseText(ByteBuffer b) {
-    byte[] bytes = new byte[b.remaining()];
-    b.get(bytes);
-    return new String(bytes, StandardCharsets.UTF_8);
+    return new Hello(b.getInt(), b.getInt(), b.getInt(), b.get() != 0);
   }
 
   public static ByteBuffer command(RoundCommand c) {
-    ByteBuffer b = allocate(8 + 8 + 1 + 8 + 4 + 4 + 4 * c.indices().length + 4 + 4 * c.model().length);
-    b.putLong(c.round()).putDouble(c.learningRate()).put((byte) (c.includeBuffers() ? 1 : 0)).putLong(c.augmentSeed())
-        .putInt(c.batch());
+    ByteBuffer b = allocate(8 + 8 + 8 + 1 + 8 + 4 + 8 + 4 + 4 * c.indices().length + 4 + 4 * c.model().length + 1
+        + stateSize(c.restore()));
+    b.putLong(c.round()).putLong(c.planVersion()).putDouble(c.learningRate()).put((byte) (c.includeBuffers() ? 1 : 0))
+        .putLong(c.augmentSeed()).putInt(c.batch()).putDouble(c.slowdown());
     putInts(b, c.indices());
     putFloats(b, c.model());
+    b.put((byte) (c.reportState() ? 1 : 0));
+    putState(b, c.restore());
     return b.flip();
   }
 
-  public static RoundCommand parseCommand(ByteBuffer b, boolean stop) {
+  public static RoundCommand parseCommand(ByteBuffer b, RoundCommand.Kind kind) {
     long round = b.getLong();
+    long planVersion = b.getLong();
     double lr = b.getDouble();
     boolean buffers = b.get() != 0;
     long seed = b.getLong();
     int batch = b.getInt();
+    double slowdown = b.getDouble();
     int[] indices = getInts(b);
     float[] model = getFloats(b);
-    return new RoundCommand(round, lr, buffers, seed, stop, batch, indices, model);
+    boolean reportState = b.get() != 0;
+    return new RoundCommand(round, planVersion, lr, buffers, seed, kind, batch, slowdown, indices, model, reportState,
+        getState(b));
   }
 
+  /** A round result; an asyncSAM worker's statistics follow the model (a result without them simply ends there). */
   public static ByteBuffer result(RoundResult r) {
     float[] model = r.model() == null ? new float[0] : r.model();
+    AscentStats a = r.ascent();
     ByteBuffer b = allocate(4 + 8 + 8 + 4 + r.loadedDigest().length + 4 + 4 * r.indices().length + 4 + 4 * r.losses().length
-        + 4 + 4 * model.length);
+        + 4 + 4 * model.length + stateSize(r.state()) + (a == null ? 0 : 52));
     b.putInt(r.rank()).putLong(r.round()).putDouble(r.computeSeconds()).putInt(r.loadedDigest().length).put(r.loadedDigest());
     putInts(b, r.indices());
     putFloats(b, r.losses());
     putFloats(b, model);
+    putState(b, r.state());
+    if (a != null) {
+      b.putInt(a.perturbed()).putInt(a.unperturbed()).putDouble(a.ageSum()).putLong(a.maxAge()).putDouble(a.waitSeconds())
+          .putDouble(a.stepSeconds()).putInt(a.perturbationBatch()).putDouble(a.helperUtilisation());
+    }
     return b.flip();
   }
 
@@ -141,7 +98,33 @@ public final class Frames {
     int[] indices = getInts(b);
     float[] losses = getFloats(b);
     float[] model = getFloats(b);
-    return new RoundResult(rank, round, compute, digest, indices, losses, model.length == 0 ? null : model);
+    WorkerState state = getState(b);
+    AscentStats ascent = b.remaining() < 52 ? null : new AscentStats(b.getInt(), b.getInt(), b.getDouble(), b.getLong(),
+        b.getDouble(), b.getDouble(), b.getInt(), b.getDouble());
+    return new RoundResult(rank, round, compute, digest, indices, losses, model.length == 0 ? null : model, state, ascent);
+  }
+
+  /** A presence byte, then rank, round and the two vectors. */
+  private static int stateSize(WorkerState s) {
+    return 1 + (s == null ? 0 : 4 + 8 + 4 + 4 + (int) s.bytes());
+  }
+
+  private static void putState(ByteBuffer b, WorkerState s) {
+    b.put((byte) (s == null ? 0 : 1));
+    if (s != null) {
+      b.putInt(s.rank()).putLong(s.round());
+      putFloats(b, s.optimizer());
+      putFloats(b, s.localBuffers());
+    }
+  }
+
+  private static WorkerState getState(ByteBuffer b) {
+    if (b.get() == 0) {
+      return null;
+    }
+    int rank = b.getInt();
+    long round = b.getLong();
+    return new WorkerState(rank, round, getFloats(b), getFloats(b));
   }
 
   private static ByteBuffer allocate(int size) {
@@ -154,7 +137,7 @@ public final class Frames {
     b.position(b.position() + 4 * values.length);
   }
 
-  private static void putFloats(ByteBuffer b, float[] values) {
+  static void putFloats(ByteBuffer b, float[] values) {
     b.putInt(values.length);
     b.asFloatBuffer().put(values);
     b.position(b.position() + 4 * values.length);
@@ -167,7 +150,7 @@ public final class Frames {
     return values;
   }
 
-  private static float[] getFloats(ByteBuffer b) {
+  static float[] getFloats(ByteBuffer b) {
     float[] values = new float[b.getInt()];
     b.asFloatBuffer().get(values);
     b.position(b.position() + 4 * values.length);

@@ -1,5 +1,6 @@
 package dev.hetero.training.trainer.net;
 
+import dev.hetero.training.trainer.round.RoundCommand;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import java.io.ByteArrayInputStream;
@@ -12,8 +13,9 @@ import java.io.UncheckedIOException;
  * are raw bytes in the little-endian {@link Frames} encoding (models as float32, no JSON).
  *
  * <ul>
- *   <li>{@code NextRound}: a worker's hello (rank, world size, batch, local steps, model size); the
- *       answer is WAIT (poll again), ROUND + a round command, or STOP + the final model. The
+ *   <li>{@code NextRound}: a worker's hello (rank, world size, model size, whether it holds
+ *       optimizer state); the answer is WAIT (poll again), ROUND + a round command, STOP + the
+ *       final model, or STOP_ON_REQUEST + the last model (the coordinator is stopping). The
  *       coordinator parks the call until the worker's next command exists or the poll interval
  *       ends, so a worker that (re)starts at any time simply gets the current command.</li>
  *   <li>{@code Submit}: a worker's round result; the answer says whether it made the round (a
@@ -30,6 +32,7 @@ public final class GrpcWire {
   public static final byte WAIT = 0;
   public static final byte ROUND = 1;
   public static final byte STOP = 2;
+  public static final byte STOP_ON_REQUEST = 3;
 
   static final MethodDescriptor.Marshaller<byte[]> RAW = new MethodDescriptor.Marshaller<>() {
     @Override
@@ -47,16 +50,36 @@ public final class GrpcWire {
     }
   };
 
-  public static final MethodDescriptor<byte[], byte[]> NEXT_ROUND = method("NextRound");
-  public static final MethodDescriptor<byte[], byte[]> SUBMIT = method("Submit");
+  public static final MethodDescriptor<byte[], byte[]> NEXT_ROUND = method(SERVICE, "NextRound");
+  public static final MethodDescriptor<byte[], byte[]> SUBMIT = method(SERVICE, "Submit");
 
   private GrpcWire() {
   }
 
-  private static MethodDescriptor<byte[], byte[]> method(String name) {
+  /** The answer's type byte for a command. */
+  static byte typeOf(RoundCommand.Kind kind) {
+    return switch (kind) {
+      case TRAIN -> ROUND;
+      case FINISH -> STOP;
+      case STOP_ON_REQUEST -> STOP_ON_REQUEST;
+    };
+  }
+
+  /** The command kind an answer's type byte announces. */
+  static RoundCommand.Kind kindOf(byte type) {
+    return switch (type) {
+      case ROUND -> RoundCommand.Kind.TRAIN;
+      case STOP -> RoundCommand.Kind.FINISH;
+      case STOP_ON_REQUEST -> RoundCommand.Kind.STOP_ON_REQUEST;
+      default -> throw new IllegalArgumentException("unknown answer type " + type);
+    };
+  }
+
+  /** A unary method of raw bytes in the given service. */
+  static MethodDescriptor<byte[], byte[]> method(String service, String name) {
     return MethodDescriptor.<byte[], byte[]>newBuilder()
         .setType(MethodDescriptor.MethodType.UNARY)
-        .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE, name))
+        .setFullMethodName(MethodDescriptor.generateFullMethodName(service, name))
         .setRequestMarshaller(RAW)
         .setResponseMarshaller(RAW)
         .build();

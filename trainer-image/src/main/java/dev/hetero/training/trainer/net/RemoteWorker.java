@@ -1,9 +1,11 @@
 package dev.hetero.training.trainer.net;
 
-import dev.hetero.training.trainer.worker.RoundCommand;
-import dev.hetero.training.trainer.worker.RoundResult;
-import dev.hetero.training.trainer.worker.WorkerHandle;
+import dev.hetero.training.trainer.round.RoundCommand;
+import dev.hetero.training.trainer.round.RoundResult;
+import dev.hetero.training.trainer.round.WorkerHandle;
+import dev.hetero.training.trainer.round.WorkerState;
 import java.time.Duration;
+import java.util.function.LongSupplier;
 
 /** The coordinator's handle on one remote rank; await() answers null when the rank missed the round. */
 public final class RemoteWorker implements WorkerHandle {
@@ -31,7 +33,17 @@ public final class RemoteWorker implements WorkerHandle {
 
   @Override
   public RoundResult await() {
-    return server.await(rank, pickup, deadline);
+    return server.await(rank, pickup, deadline, () -> Long.MAX_VALUE);
+  }
+
+  @Override
+  public RoundResult await(LongSupplier cutoffNanos) {
+    return server.await(rank, pickup, deadline, cutoffNanos);
+  }
+
+  @Override
+  public void remember(WorkerState saved) {
+    server.remember(rank, saved);
   }
 
   @Override

@@ -1,11 +1,12 @@
 package dev.hetero.training.trainer.net;
 
-import dev.hetero.training.trainer.worker.RoundCommand;
-import dev.hetero.training.trainer.worker.RoundExecutor;
-import dev.hetero.training.trainer.worker.RoundResult;
+import dev.hetero.training.trainer.round.RoundCommand;
+import dev.hetero.training.trainer.round.RoundResult;
+import dev.hetero.training.trainer.round.RoundWorker;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -26,38 +27,34 @@ import java.util.concurrent.TimeUnit;
  * refusal (wrong token, rank not in the plan) ends the worker with the coordinator's reason.
  */
 public final class WorkerClient {
-  /** Hook run at every round boundary, before the command is executed (live re-plan pick-up). */
-  public interface RoundBoundary {
-    void before(RoundCommand command);
+  /** How the coordinator ended this worker. */
+  public enum Ending {
+    /** The run is complete: the worker holds the final model. */
+    FINISHED,
+    /** The coordinator stopped on request (SIGTERM) and has this worker's state in its checkpoint. */
+    STOPPED_ON_REQUEST
   }
 
   private WorkerClient() {
   }
 
-  public static void serve(InetSocketAddress coordinator, String token, Frames.Hello hello, RoundExecutor executor,
-      Duration reconnectWithin, Duration poll, Duration submitDeadline, TransportMeter meter, RoundBoundary boundary,
-      PrintStream log) throws IOException {
+  /**
+   * @param self rank, world size and model size this worker announces (and, on every poll, whether it holds state)
+   */
+  public static Ending serve(InetSocketAddress coordinator, String token, Frames.Hello self, RoundWorker worker,
+      Duration reconnectWithin, Duration poll, Duration submitDeadline, TransportMeter meter, PrintStream log) throws IOException {
     String where = coordinator.getHostString() + ":" + coordinator.getPort();
-    Metadata headers = new Metadata();
-    headers.put(GrpcWire.TOKEN_HEADER, token);
-    ManagedChannel channel = NettyChannelBuilder.forAddress(coordinator.getHostString(), coordinator.getPort())
-        .usePlaintext()
-        .maxInboundMessageSize(GrpcWire.MAX_MESSAGE_BYTES)
-        .intercept(MetadataUtils.newAttachHeadersInterceptor(headers))
-        .build();
-    ByteBuffer h = Frames.hello(hello);
-    byte[] helloBytes = new byte[h.remaining()];
-    h.get(helloBytes);
-    int rank = hello.rank();
+    ManagedChannel channel = channel(coordinator, token);
+    int rank = self.rank();
     try {
       long lastContact = System.nanoTime();
       boolean connected = false;
       long submittedAt = 0;
       while (true) {
         byte[] answer;
+        byte[] helloBytes = hello(self, worker.holdsState());
         try {
-          answer = ClientCalls.blockingUnaryCall(channel, GrpcWire.NEXT_ROUND,
-              CallOptions.DEFAULT.withDeadlineAfter(poll.toMillis() + 20_000, TimeUnit.MILLISECONDS), helloBytes);
+          answer = parkedCall(channel, GrpcWire.NEXT_ROUND, helloBytes, poll);
           meter.sent(helloBytes.length);
           meter.received(answer.length);
           lastContact = System.nanoTime();
@@ -74,18 +71,11 @@ public final class WorkerClient {
           continue;
         }
         RoundCommand command = Frames.parseCommand(ByteBuffer.wrap(answer, 1, answer.length - 1).slice()
-            .order(ByteOrder.LITTLE_ENDIAN), answer[0] == GrpcWire.STOP);
+            .order(ByteOrder.LITTLE_ENDIAN), GrpcWire.kindOf(answer[0]));
         if (submittedAt != 0) {
           meter.aggregationWait((System.nanoTime() - submittedAt) / 1e9);
         }
-        RoundResult result;
-        if (command.stop()) {
-          byte[] digest = executor.finish(command);
-          result = new RoundResult(rank, command.round(), 0, digest, new int[0], new float[0], null);
-        } else {
-          boundary.before(command);
-          result = executor.run(command);
-        }
+        RoundResult result = command.stop() ? worker.stop(command) : worker.train(command);
         ByteBuffer payload = Frames.result(result);
         byte[] bytes = new byte[payload.remaining()];
         payload.get(bytes);
@@ -103,9 +93,14 @@ public final class WorkerClient {
           log.println("worker rank " + rank + ": result of round " + command.round() + " not delivered ("
               + e.getStatus().getCode() + ")");
         }
+        if (command.kind() == RoundCommand.Kind.STOP_ON_REQUEST) {
+          log.println("worker rank " + rank + ": the coordinator stopped on request after round " + command.round()
+              + "; optimizer state handed in for its checkpoint");
+          return Ending.STOPPED_ON_REQUEST;
+        }
         if (command.stop()) {
           log.println("worker rank " + rank + ": stopped after round " + command.round());
-          return;
+          return Ending.FINISHED;
         }
       }
     } finally {
@@ -118,7 +113,32 @@ public final class WorkerClient {
     }
   }
 
-  private static void refusedOrRetry(StatusRuntimeException e, int rank, String where, long lastContact, Duration within,
+  private static byte[] hello(Frames.Hello self, boolean holdsState) {
+    ByteBuffer h = Frames.hello(new Frames.Hello(self.rank(), self.worldSize(), self.modelSize(), holdsState));
+    byte[] bytes = new byte[h.remaining()];
+    h.get(bytes);
+    return bytes;
+  }
+
+  /** A call the coordinator may park for up to the poll interval before it answers; its deadline leaves 20 s more. */
+  static byte[] parkedCall(ManagedChannel channel, MethodDescriptor<byte[], byte[]> method, byte[] request, Duration poll) {
+    return ClientCalls.blockingUnaryCall(channel, method,
+        CallOptions.DEFAULT.withDeadlineAfter(poll.toMillis() + 20_000, TimeUnit.MILLISECONDS), request);
+  }
+
+  /** A plaintext channel to the coordinator whose every call carries the job token. */
+  static ManagedChannel channel(InetSocketAddress coordinator, String token) {
+    Metadata headers = new Metadata();
+    headers.put(GrpcWire.TOKEN_HEADER, token);
+    return NettyChannelBuilder.forAddress(coordinator.getHostString(), coordinator.getPort())
+        .usePlaintext()
+        .maxInboundMessageSize(GrpcWire.MAX_MESSAGE_BYTES)
+        .intercept(MetadataUtils.newAttachHeadersInterceptor(headers))
+        .build();
+  }
+
+  /** A refusal ends the caller with the coordinator's reason; an unreachable coordinator is retried for {@code within}. */
+  static void refusedOrRetry(StatusRuntimeException e, int rank, String where, long lastContact, Duration within,
       PrintStream log) throws IOException {
     Status.Code code = e.getStatus().getCode();
     if (code == Status.Code.UNAUTHENTICATED || code == Status.Code.FAILED_PRECONDITION || code == Status.Code.INVALID_ARGUMENT

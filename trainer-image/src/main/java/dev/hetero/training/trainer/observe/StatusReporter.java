@@ -10,7 +10,9 @@ import java.io.PrintStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,9 +29,9 @@ import java.util.concurrent.TimeUnit;
  * the main resource is refused). The body carries only apiVersion, kind, name, namespace and
  * those two fields, so the operator's fields (phase, conditions, plan) are never touched.
  *
- * <p>Reports go out on a background thread at most once per interval and only when something
- * changed; 409, 429, 5xx and I/O errors are retried with backoff; a failure is logged (status
- * code only, never the token) and never stops training.
+ * <p>Reports go out on a background thread ({@link #start()}) at most once per interval of the
+ * injected clock and only when something changed; 409, 429, 5xx and I/O errors are retried with
+ * backoff; a failure is logged (status code only, never the token) and never stops training.
  */
 public final class StatusReporter implements AutoCloseable {
   private static final ObjectMapper JSON = JsonMapper.builder().serializationInclusion(JsonInclude.Include.NON_NULL).build();
@@ -46,19 +48,28 @@ public final class StatusReporter implements AutoCloseable {
     return t;
   });
   private final long backoffMillis;
+  private final Duration interval;
+  private final Clock clock;
   private TrainingProgress training;
   private List<WorkerStatus> workers = List.of();
   private Object lastSent;
+  private Instant lastSentAt;
   private volatile int reportsSent;
   private volatile int failures;
 
-  public StatusReporter(KubeApiTarget target, String namespace, String name, Duration interval, Duration backoff,
+  /**
+   * @param interval least time between two reports, on {@code clock}
+   * @param backoff first retry delay after a failed attempt (doubled for each further attempt)
+   */
+  public StatusReporter(KubeApiTarget target, String namespace, String name, Duration interval, Duration backoff, Clock clock,
       PrintStream log) {
     this.target = target;
     this.namespace = namespace;
     this.name = name;
     this.log = log;
     this.backoffMillis = backoff.toMillis();
+    this.interval = interval;
+    this.clock = clock;
     HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
     if (target.baseUrl().getScheme().equals("https")) {
       try {
@@ -68,8 +79,18 @@ public final class StatusReporter implements AutoCloseable {
       }
     }
     this.http = b.build();
-    long ms = Math.max(100, interval.toMillis());
-    thread.scheduleWithFixedDelay(this::reportIfChanged, ms, ms, TimeUnit.MILLISECONDS);
+  }
+
+  /** Checks a few times per interval, on the background thread, whether a report is due. */
+  public StatusReporter start() {
+    long tick = Math.max(50, Math.min(1000, interval.toMillis() / 4));
+    thread.scheduleWithFixedDelay(this::reportIfDue, tick, tick, TimeUnit.MILLISECONDS);
+    return this;
+  }
+
+  /** Whether the rate limit allows a report now (pure). */
+  static boolean due(Instant now, Instant lastSentAt, Duration interval) {
+    return lastSentAt == null || !now.isBefore(lastSentAt.plus(interval));
   }
 
   public synchronized void update(TrainingProgress progress, List<WorkerStatus> workerStatuses) {
@@ -89,12 +110,23 @@ public final class StatusReporter implements AutoCloseable {
     return failures;
   }
 
-  /** Sends the latest state now (the end of a run), waiting at most {@code within}. */
+  /** Sends the latest state now whatever the interval (the end of a run), waiting at most {@code within}. */
   public void flush(Duration within) {
     try {
       thread.submit(this::reportIfChanged).get(within.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       log.println("status: final report not sent: " + e.getClass().getSimpleName());
+    }
+  }
+
+  /** Sends the latest state if it changed since the last report and the interval has passed. */
+  public void reportIfDue() {
+    Instant last;
+    synchronized (this) {
+      last = lastSentAt;
+    }
+    if (due(clock.instant(), last, interval)) {
+      reportIfChanged();
     }
   }
 
@@ -111,8 +143,12 @@ public final class StatusReporter implements AutoCloseable {
         return;
       }
     }
-    if (send(status)) {
-      synchronized (this) {
+    Instant attempted = clock.instant();
+    boolean sent = send(status);
+    synchronized (this) {
+      // a failed report also waits out the interval: the API server is not hammered while it is down
+      lastSentAt = attempted;
+      if (sent) {
         lastSent = status;
       }
     }

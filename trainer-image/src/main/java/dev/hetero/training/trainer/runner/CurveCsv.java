@@ -1,6 +1,6 @@
 package dev.hetero.training.trainer.runner;
 
-import dev.hetero.training.trainer.worker.EvaluationReport;
+import dev.hetero.training.trainer.coordinator.EvaluationReport;
 import java.util.List;
 import java.util.Locale;
 

@@ -2,11 +2,14 @@ package dev.hetero.training.trainer.runner;
 
 import dev.hetero.training.api.contract.PlanCodec;
 import dev.hetero.training.api.contract.PlanDocument;
+import dev.hetero.training.api.contract.WorkerEndpoints;
 import dev.hetero.training.api.contract.WorkerEnv;
+import dev.hetero.training.api.contract.WorkerEnvironment;
 import dev.hetero.training.api.planner.CapacityPlanner;
 import dev.hetero.training.api.planner.NodeInfo;
 import dev.hetero.training.api.planner.PlanResult;
 import dev.hetero.training.api.planner.PlannerConfig;
+import dev.hetero.training.api.v1alpha1.DatasetSource;
 import dev.hetero.training.api.v1alpha1.DeviceClass;
 import dev.hetero.training.api.v1alpha1.HeteroTrainingJob;
 import dev.hetero.training.api.v1alpha1.HeteroTrainingJobSpec;
@@ -17,32 +20,41 @@ import dev.hetero.training.api.v1alpha1.TrainingSpec;
 import dev.hetero.training.api.validation.JobManifests;
 import dev.hetero.training.api.validation.SpecDefaults;
 import dev.hetero.training.api.validation.SpecValidator;
-import dev.hetero.training.trainer.worker.EvaluationReport;
-import dev.hetero.training.trainer.worker.EventLine;
-import dev.hetero.training.trainer.worker.TrainerEnv;
+import dev.hetero.training.trainer.config.DjlSettings;
+import dev.hetero.training.trainer.config.TrainerEnv;
+import dev.hetero.training.trainer.coordinator.EvaluationReport;
+import dev.hetero.training.trainer.data.DatasetLoader;
+import dev.hetero.training.trainer.engine.DeviceProbe;
+import dev.hetero.training.trainer.observe.EventLine;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The one-machine runner: reads the job YAML with the CRD's rules, plans workers on a synthetic
  * "localhost" node with the operator's planner, writes the plan document a pod would mount,
- * starts one process per worker with a pod's environment, follows rank 0's progress, and writes
- * the training curve. Any failure stops every worker and leaves no half-written output.
+ * starts one process per worker with a pod's environment ({@link WorkerEnvironment}, the same
+ * builder the operator uses, plus the token and the runner's own knobs), follows rank 0's
+ * progress, and writes the training curve. Any failure stops every worker and leaves no
+ * half-written output.
  */
 public final class LocalRunner {
-  private final PrintStream out;
+  /** The namespace a local run reports in its plan and status. */
+  static final String NAMESPACE = "local";
 
-  public LocalRunner(PrintStream out) {
+  private final PrintStream out;
+  private final RunnerEnvironment machine;
+
+  public LocalRunner(PrintStream out, RunnerEnvironment machine) {
     this.out = out;
+    this.machine = machine;
   }
 
   public RunSummary run(RunOptions options) throws IOException {
@@ -53,53 +65,56 @@ public final class LocalRunner {
     if (!problems.isEmpty()) {
       throw new RunFailure(options.manifest() + " with the command-line overrides: " + String.join("; ", problems));
     }
-    List<PlannedWorker> plan = plan(name, spec);
-    Path outDir = options.outputDir() != null ? options.outputDir() : Path.of("runs", name);
+    int gpus = gpus(spec, machine);
+    PlanDocument plan = new PlanDocument(name, NAMESPACE, 1, spec, plan(name, spec, gpus));
+    Map<String, String> visibleDevices = LocalInventory.visibleDevices(spec, plan.workers(), gpus);
+    Path outDir = (options.outputDir() != null ? options.outputDir() : Path.of("runs", name)).toAbsolutePath();
     Path logs = outDir.resolve("logs");
     Files.createDirectories(logs);
-    Path planFile = outDir.resolve("plan.json").toAbsolutePath();
-    AtomicFiles.write(planFile, PlanCodec.toJson(new PlanDocument(name, "local", 1, spec, plan)));
+    Path planFile = outDir.resolve("plan.json");
+    AtomicFiles.write(planFile, PlanCodec.toJson(plan));
     Path curveFile = outDir.resolve("curve.csv");
     Files.deleteIfExists(curveFile);
     // A local run always starts fresh: checkpoints of an earlier run of the same job are removed.
-    Path checkpoints = outDir.resolve("checkpoints").toAbsolutePath();
-    deleteTree(checkpoints);
-
+    WorkerEndpoints endpoints = endpoints(machine, spec, options, outDir, freePort());
+    deleteTree(Path.of(endpoints.checkpointDir()));
+    Files.createDirectories(Path.of(endpoints.tmpDir()));
     String token = newToken();
-    int port = freePort();
-    String classpath = options.classpath() != null ? options.classpath()
-        : System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    WorkerLauncher launcher = new WorkerLauncher(classpath);
+    WorkerLauncher launcher = new WorkerLauncher(machine.classpath(), machine.workerMainClass());
     List<Process> processes = new ArrayList<>();
     List<Path> logFiles = new ArrayList<>();
     Thread killer = new Thread(() -> processes.forEach(Process::destroyForcibly));
     Runtime.getRuntime().addShutdownHook(killer);
     if (!options.quiet()) {
       out.printf("job %s: %s with %d workers, %d epochs of %s on %s; logs in %s%n", name,
-          spec.training().algorithm().wireName(), plan.size(), spec.training().epochs(), spec.model().name().wireName(),
+          spec.training().algorithm().wireName(), plan.worldSize(), spec.training().epochs(), spec.model().name().wireName(),
           spec.dataset().name().wireName(), logs);
     }
     try {
-      for (PlannedWorker w : plan) {
+      for (PlannedWorker w : plan.workers()) {
         Path log = logs.resolve(w.worker() + ".log");
         Files.deleteIfExists(log);
         logFiles.add(log);
-        Map<String, String> env = workerEnv(name, spec, w, plan.size(), port, token, planFile, options);
-        env.put(WorkerEnv.CHECKPOINT_DIR, checkpoints.toString());
-        processes.add(launcher.start(w, pool(spec, w.pool()), env, log, w.rank() == 0));
+        Map<String, String> env = new LinkedHashMap<>(workerEnvironment(plan, w, endpoints, threads(spec, w), token, options));
+        // As a device plugin would: each GPU worker sees only its own devices (numbered from 0), CPU workers none.
+        env.put(DjlSettings.CUDA_VISIBLE_DEVICES, visibleDevices.get(w.worker()));
+        processes.add(launcher.start(env, log, w.rank() == 0));
       }
       ProgressPrinter progress = new ProgressPrinter(out, System.console() != null, options.quiet());
-      WorkerSupervisor.Outcome result = WorkerSupervisor.follow(processes, logFiles, plan, spec.training().epochs(), progress);
+      WorkerSupervisor.Outcome result = WorkerSupervisor.follow(processes, logFiles, plan.workers(), spec.training().epochs(),
+          progress);
       List<EvaluationReport> curve = result.curve();
       EventLine done = result.done();
       String digest = done.fields().get("digest");
       List<String> workerDigests = List.of(done.fields().getOrDefault("workerDigests", "").split(","));
-      if (workerDigests.size() != plan.size() || workerDigests.stream().anyMatch(d -> !d.equals(digest))) {
+      long training = plan.workers().stream().filter(w -> !w.helper()).count(); // asyncSAM helpers hold no model of the run
+      if (workerDigests.size() != training || workerDigests.stream().anyMatch(d -> !d.equals(digest))) {
         throw new RunFailure("workers ended with different models: expected " + digest + ", got " + workerDigests);
       }
       AtomicFiles.write(curveFile, CurveCsv.render(curve));
-      RunSummary summary = new RunSummary(name, spec.training().algorithm().wireName(), effectivePlan(spec, plan), curve, (long) done.number("rounds"),
-          (long) done.number("samples"), done.number("elapsed"), done.number("virtual"), digest, workerDigests, outDir, curveFile);
+      RunSummary summary = new RunSummary(name, spec.training().algorithm().wireName(), plan.workers(), result.applied(), curve,
+          (long) done.number("rounds"), (long) done.number("samples"), done.number("elapsed"), done.number("virtual"), digest,
+          workerDigests, outDir, curveFile, EventLine.toAscent(done));
       if (!options.quiet()) {
         out.println();
         out.print(status(summary, spec));
@@ -120,23 +135,58 @@ public final class LocalRunner {
   }
 
   /**
-   * The plan as the trainer runs it: the planner sizes weights from spec.aggregation whatever the
-   * algorithm, while syncSGD averages by batch and localSGD uniformly (see AlgorithmPolicy).
+   * A worker process's whole environment: the pod's ({@link WorkerEnvironment#of}), the token's
+   * value (a pod gets it from the job's Secret), and the runner-only knobs of {@link #runnerKnobs}.
    */
-  static List<PlannedWorker> effectivePlan(HeteroTrainingJobSpec spec, List<PlannedWorker> plan) {
-    var settings = dev.hetero.training.trainer.algo.AlgorithmPolicy.workers(spec, plan);
-    long[] work = settings.stream().mapToLong(dev.hetero.training.trainer.algo.WorkerSettings::samplesPerRound).toArray();
-    DeviceClass[] classes = settings.stream().map(dev.hetero.training.trainer.algo.WorkerSettings::deviceClass)
-        .toArray(DeviceClass[]::new);
-    double[] weights = dev.hetero.training.api.planner.AggregationWeights.of(
-        dev.hetero.training.trainer.algo.AlgorithmPolicy.aggregation(spec), work, classes);
-    List<PlannedWorker> out = new ArrayList<>();
-    for (int i = 0; i < plan.size(); i++) {
-      PlannedWorker w = plan.get(i);
-      out.add(new PlannedWorker(w.worker(), w.rank(), w.node(), w.pool(), w.deviceClass(), w.capacity(), w.batchSize(),
-          settings.get(i).localSteps(), Math.round(weights[i] * 1e6) / 1e6, w.role()));
+  static Map<String, String> workerEnvironment(PlanDocument plan, PlannedWorker worker, WorkerEndpoints endpoints, int threads,
+      String token, RunOptions options) {
+    Map<String, String> env = new LinkedHashMap<>(WorkerEnvironment.of(plan, worker, endpoints, threads));
+    env.put(WorkerEnv.TOKEN, token);
+    env.putAll(runnerKnobs(options));
+    return env;
+  }
+
+  /** What only the local runner sets: the clock mode, evaluations per epoch, and no status report (no API server). */
+  static Map<String, String> runnerKnobs(RunOptions options) {
+    Map<String, String> knobs = new LinkedHashMap<>();
+    knobs.put(TrainerEnv.CLOCK, options.virtualClock() ? "virtual" : "wall");
+    knobs.put(TrainerEnv.EVALS_PER_EPOCH, String.valueOf(options.evaluationsPerEpoch()));
+    knobs.put(TrainerEnv.STATUS_REPORT, "off");
+    return knobs;
+  }
+
+  /**
+   * Where the workers of a local run find each other and their files: rank 0 on loopback, the plan,
+   * checkpoints and a temporary directory (also the workers' HOME) under the output directory,
+   * this machine's DJL cache, metrics on any free port.
+   */
+  static WorkerEndpoints endpoints(RunnerEnvironment machine, HeteroTrainingJobSpec spec, RunOptions options, Path outDir,
+      int coordinatorPort) {
+    return new WorkerEndpoints("127.0.0.1:" + coordinatorPort, outDir.resolve("plan.json").toString(),
+        outDir.resolve("checkpoints").toString(), dataDir(spec, options, machine.userHome()).toString(),
+        machine.djl().cacheDirOrDefault(machine.userHome()).toString(), outDir.resolve("tmp").toString(), "0");
+  }
+
+  /** Whole cores of the worker's pool: its intra-op threads. */
+  static int threads(HeteroTrainingJobSpec spec, PlannedWorker worker) {
+    PoolSpec pool = spec.pools().stream().filter(p -> p.name().equals(worker.pool())).findFirst().orElseThrow();
+    return pool.cpusPerWorker() == null ? 1 : Math.max(1, pool.cpusPerWorker());
+  }
+
+  /** Where the workers read the data set: --data-dir, the source's path, or the http download cache. */
+  static Path dataDir(HeteroTrainingJobSpec spec, RunOptions options, Path userHome) {
+    DatasetSource source = spec.dataset().source();
+    if (options.dataDir() != null) {
+      return options.dataDir().toAbsolutePath();
     }
-    return out;
+    if (source.http() != null) {
+      return DatasetLoader.defaultCache(userHome);
+    }
+    if (source.path() != null) {
+      return Path.of(source.path()).toAbsolutePath();
+    }
+    throw new RunFailure("spec.dataset.source.persistentVolumeClaim needs a cluster; on one machine use path or http, "
+        + "or give the directory with --data-dir");
   }
 
   static HeteroTrainingJobSpec overrides(HeteroTrainingJobSpec spec, RunOptions options) {
@@ -150,9 +200,17 @@ public final class LocalRunner {
         spec.aggregation(), spec.pools(), spec.runPolicy(), spec.checkpoint());
   }
 
-  static List<PlannedWorker> plan(String name, HeteroTrainingJobSpec spec) {
+  static List<PlannedWorker> plan(String name, HeteroTrainingJobSpec spec, RunnerEnvironment machine) {
+    return plan(name, spec, gpus(spec, machine));
+  }
+
+  /** CUDA devices of this machine, probed only when a pool asks for GPUs (starting the engine costs a second). */
+  static int gpus(HeteroTrainingJobSpec spec, RunnerEnvironment machine) {
     boolean wantsGpu = spec.pools().stream().anyMatch(p -> p.deviceClass() == DeviceClass.GPU);
-    int gpus = wantsGpu ? GpuProbe.count() : 0;
+    return wantsGpu ? DeviceProbe.probe(machine.djl()).cudaDevices() : 0;
+  }
+
+  static List<PlannedWorker> plan(String name, HeteroTrainingJobSpec spec, int gpus) {
     NodeInfo node = LocalInventory.node(spec, Runtime.getRuntime().availableProcessors(), LocalInventory.physicalMemoryBytes(), gpus);
     PlanResult result = new CapacityPlanner(PlannerConfig.defaults()).plan(name, spec, List.of(node));
     if (result instanceof PlanResult.Unplaceable unplaceable) {
@@ -161,45 +219,10 @@ public final class LocalRunner {
     return ((PlanResult.Placed) result).workers();
   }
 
-  static Map<String, String> workerEnv(String job, HeteroTrainingJobSpec spec, PlannedWorker w, int world, int port,
-      String token, Path planFile, RunOptions options) {
-    Map<String, String> env = new HashMap<>();
-    env.put(WorkerEnv.JOB_NAME, job);
-    env.put(WorkerEnv.JOB_NAMESPACE, "local");
-    env.put(WorkerEnv.WORKER_NAME, w.worker());
-    env.put(WorkerEnv.RANK, String.valueOf(w.rank()));
-    env.put(WorkerEnv.WORLD_SIZE, String.valueOf(world));
-    env.put(WorkerEnv.POOL, w.pool());
-    env.put(WorkerEnv.DEVICE_CLASS, w.deviceClass().name().toLowerCase(java.util.Locale.ROOT));
-    env.put(WorkerEnv.BATCH_SIZE, String.valueOf(w.batchSize()));
-    env.put(WorkerEnv.LOCAL_STEPS, String.valueOf(spec.training().algorithm() == dev.hetero.training.api.v1alpha1.Algorithm.SYNC_SGD
-        ? 1 : w.localSteps()));
-    env.put(WorkerEnv.AGG_WEIGHT, String.valueOf(w.weight()));
-    env.put(WorkerEnv.COORDINATOR_ADDR, "127.0.0.1:" + port);
-    env.put(WorkerEnv.TOKEN, token);
-    env.put(WorkerEnv.PLAN_FILE, planFile.toString());
-    if (options.dataDir() != null) {
-      env.put(WorkerEnv.DATA_DIR, options.dataDir().toAbsolutePath().toString());
-    } else if (spec.dataset().source().persistentVolumeClaim() != null) {
-      throw new RunFailure("spec.dataset.source.persistentVolumeClaim needs a cluster; on one machine use path or http, "
-          + "or give the directory with --data-dir");
-    }
-    env.put(TrainerEnv.CLOCK, options.virtualClock() ? "virtual" : "wall");
-    // several workers on one machine: any free metrics port each (logged); no API server to report to
-    env.put(WorkerEnv.METRICS_PORT, "0");
-    env.put(dev.hetero.training.trainer.observe.KubeApiTarget.REPORT, "off");
-    env.put(TrainerEnv.EVALS_PER_EPOCH, String.valueOf(options.evaluationsPerEpoch()));
-    return env;
-  }
-
-  private static PoolSpec pool(HeteroTrainingJobSpec spec, String name) {
-    return spec.pools().stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
-  }
-
-  private static String status(RunSummary s, HeteroTrainingJobSpec spec) {
+  private String status(RunSummary s, HeteroTrainingJobSpec spec) {
     EvaluationReport last = s.curve().get(s.curve().size() - 1);
-    TrainingProgress progress = new TrainingProgress(s.rounds(), s.samples() / (double) (last.samples() / last.epoch()),
-        s.samples(), last.trainLoss(), last.accuracy(), last.samplesPerSecond(), Instant.now().toString());
+    TrainingProgress progress = TrainingProgress.of(s.rounds(), s.samples() / (double) (last.samples() / last.epoch()),
+        s.samples(), last.trainLoss(), last.accuracy(), last.samplesPerSecond(), machine.clock().instant().toString(), null);
     return StatusBlock.render(s.jobName(), "Succeeded", s.algorithm() + " (" + s.plan().size() + " workers, " + spec.model().name().wireName()
         + " on " + spec.dataset().name().wireName() + ")", s.plan(), progress, s.wallSeconds(), s.virtualSeconds(),
         s.curveFile().toString());

@@ -1,7 +1,7 @@
 package dev.hetero.training.trainer.runner;
 
-import dev.hetero.training.trainer.worker.EvaluationReport;
-import dev.hetero.training.trainer.worker.RoundReport;
+import dev.hetero.training.trainer.coordinator.EvaluationReport;
+import dev.hetero.training.trainer.coordinator.RoundReport;
 import java.io.PrintStream;
 import java.util.Locale;
 

@@ -12,12 +12,11 @@ import java.nio.file.Path;
  * @param dataDir overrides the data set's directory (or http cache) when not null
  * @param virtualClock charge simulated slowdowns to the virtual clock only, instead of sleeping
  * @param evaluationsPerEpoch evaluations of the averaged model per epoch
- * @param classpath classpath for the worker processes; null means this JVM's
  */
 public record RunOptions(Path manifest, Algorithm algorithm, Integer epochs, Path outputDir, Path dataDir, boolean virtualClock,
-    int evaluationsPerEpoch, boolean quiet, String classpath) {
+    int evaluationsPerEpoch, boolean quiet) {
 
   public static RunOptions of(Path manifest) {
-    return new RunOptions(manifest, null, null, null, null, false, 1, false, null);
+    return new RunOptions(manifest, null, null, null, null, false, 1, false);
   }
 }

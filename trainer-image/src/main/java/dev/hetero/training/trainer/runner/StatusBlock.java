@@ -17,12 +17,14 @@ public final class StatusBlock {
     s.append("Phase:      ").append(phase).append('\n');
     s.append("Algorithm:  ").append(algorithm).append('\n');
     s.append("Plan:\n");
-    s.append(String.format(Locale.ROOT, "  %-32s %-10s %-8s %-5s %8s %6s %6s %8s %5s%n", "WORKER", "NODE", "POOL", "CLASS",
-        "CAPACITY", "BATCH", "STEPS", "WEIGHT", "ROLE"));
+    s.append(String.format(Locale.ROOT, "  %-32s %-10s %-8s %-5s %8s %6s %6s %8s %6s %s%n", "WORKER", "NODE", "POOL", "CLASS",
+        "CAPACITY", "BATCH", "STEPS", "WEIGHT", "ROLE", "UPDATE"));
     for (PlannedWorker w : plan) {
-      s.append(String.format(Locale.ROOT, "  %-32s %-10s %-8s %-5s %8.3f %6d %6d %8.4f %5s%n", w.worker(), w.node(), w.pool(),
+      String update = w.helper() ? "ascent for " + w.ascentFor() + (Boolean.TRUE.equals(w.perturbationBatchAuto()) ? " (b_p auto)" : "")
+          : w.optimizerMethod().wireName() + (w.ascentHelper() == null ? "" : " with " + w.ascentHelper());
+      s.append(String.format(Locale.ROOT, "  %-32s %-10s %-8s %-5s %8.3f %6d %6d %8.4f %6s %s%n", w.worker(), w.node(), w.pool(),
           w.deviceClass().name().toLowerCase(Locale.ROOT), w.capacity(), w.batchSize(), w.localSteps(), w.weight(),
-          w.role() == null ? "" : w.role().name().toLowerCase(Locale.ROOT)));
+          w.role() == null ? "" : w.role().wireName(), update));
     }
     if (progress != null) {
       s.append("Training:\n");

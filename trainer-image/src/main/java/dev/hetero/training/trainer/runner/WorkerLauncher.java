@@ -1,9 +1,5 @@
 package dev.hetero.training.trainer.runner;
 
-import dev.hetero.training.api.contract.WorkerEnv;
-import dev.hetero.training.api.v1alpha1.PlannedWorker;
-import dev.hetero.training.api.v1alpha1.PoolSpec;
-import dev.hetero.training.trainer.cli.TrainerMain;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,39 +7,46 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Starts one worker as its own OS process with the environment a pod would get: one process per
- * worker because DJL's gradient mode is process-wide, as it would be per pod anyway.
+ * Starts one worker as its own OS process with exactly the environment it is given (nothing
+ * inherited from the runner, as in a pod): one process per worker because DJL's gradient mode is
+ * process-wide, as it would be per pod anyway.
  */
-final class WorkerLauncher {
+public final class WorkerLauncher {
+  /**
+   * Command-line JVM flags, which win over JAVA_TOOL_OPTIONS: several workers share this machine,
+   * so each gets a fixed small heap (instead of a share of the machine's memory) and the serial
+   * collector (no GC threads competing with training for the cores).
+   */
+  static final List<String> JVM_FLAGS = List.of("-Xmx768m", "-XX:+UseSerialGC");
+
   private final String javaBinary;
   private final String classpath;
+  private final String mainClass;
 
-  WorkerLauncher(String classpath) {
+  public WorkerLauncher(String classpath, String mainClass) {
     this.javaBinary = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     this.classpath = classpath;
+    this.mainClass = mainClass;
   }
 
-  Process start(PlannedWorker worker, PoolSpec pool, Map<String, String> env, Path log, boolean pipeStdout) throws IOException {
-    int threads = pool.cpusPerWorker() == null ? 1 : pool.cpusPerWorker();
-    List<String> command = new ArrayList<>(List.of(javaBinary,
-        "-Xmx768m", "-XX:MaxDirectMemorySize=256m", "-XX:+UseSerialGC",
-        "-Dai.djl.offline=true",
-        "-Dai.djl.pytorch.num_threads=" + threads,
-        "-Dai.djl.pytorch.num_interop_threads=1",
-        "-cp", classpath, TrainerMain.class.getName(), "worker"));
+  /** stderr (and stdout unless piped, as for rank 0's event lines) go to {@code log}. */
+  public Process start(Map<String, String> env, Path log, boolean pipeStdout) throws IOException {
+    return start(env, log, pipeStdout, null);
+  }
+
+  /** The same, in {@code workingDir} (null: this process's), as a pod has a working directory of its own. */
+  public Process start(Map<String, String> env, Path log, boolean pipeStdout, Path workingDir) throws IOException {
+    List<String> command = new ArrayList<>(List.of(javaBinary));
+    command.addAll(JVM_FLAGS);
+    command.addAll(List.of("-cp", classpath, mainClass, "worker"));
     ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().clear();
     builder.environment().putAll(env);
-    builder.environment().put(WorkerEnv.PYTORCH_NUM_THREADS, String.valueOf(threads));
-    builder.environment().put(WorkerEnv.OMP_NUM_THREADS, String.valueOf(threads));
-    builder.environment().put(WorkerEnv.OMP_WAIT_POLICY, "PASSIVE");
-    builder.environment().put(WorkerEnv.DJL_OFFLINE, "true");
-    builder.environment().remove(WorkerEnv.JAVA_TOOL_OPTIONS);
-    builder.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
-    if (pipeStdout) {
-      builder.redirectOutput(ProcessBuilder.Redirect.PIPE);
-    } else {
-      builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    if (workingDir != null) {
+      builder.directory(workingDir.toFile());
     }
+    builder.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    builder.redirectOutput(pipeStdout ? ProcessBuilder.Redirect.PIPE : ProcessBuilder.Redirect.appendTo(log.toFile()));
     return builder.start();
   }
 }

@@ -1,8 +1,10 @@
 package dev.hetero.training.trainer.runner;
 
+import dev.hetero.training.api.contract.ExitCodes;
 import dev.hetero.training.api.v1alpha1.PlannedWorker;
-import dev.hetero.training.trainer.worker.EvaluationReport;
-import dev.hetero.training.trainer.worker.EventLine;
+import dev.hetero.training.trainer.coordinator.AppliedRound;
+import dev.hetero.training.trainer.coordinator.EvaluationReport;
+import dev.hetero.training.trainer.observe.EventLine;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -23,14 +25,15 @@ final class WorkerSupervisor {
   private WorkerSupervisor() {
   }
 
-  /** Rank 0's curve and its final event. */
-  record Outcome(List<EvaluationReport> curve, EventLine done) {
+  /** Rank 0's curve, the work it applied whenever that changed, and its final event. */
+  record Outcome(List<EvaluationReport> curve, List<AppliedRound> applied, EventLine done) {
   }
 
   /** Reads rank 0's events until it ends; a watcher stops everyone as soon as any worker fails. */
   static Outcome follow(List<Process> processes, List<Path> logFiles, List<PlannedWorker> plan, int epochs,
       ProgressPrinter progress) throws IOException {
     String[] failure = new String[1];
+    int[] failureExit = new int[1];
     Thread watcher = new Thread(() -> {
       while (failure[0] == null) {
         for (int i = 0; i < processes.size(); i++) {
@@ -39,7 +42,8 @@ final class WorkerSupervisor {
             synchronized (failure) {
               if (failure[0] == null) {
                 failure[0] = "worker " + plan.get(i).worker() + " (rank " + i + ") exited with code " + p.exitValue()
-                    + "; last lines of " + logFiles.get(i) + ":\n" + tail(logFiles.get(i), 12);
+                    + meaning(p.exitValue()) + "; last lines of " + logFiles.get(i) + ":\n" + tail(logFiles.get(i), 12);
+                failureExit[0] = RunFailure.forWorkerExit(p.exitValue());
               }
             }
             processes.forEach(Process::destroyForcibly);
@@ -56,6 +60,7 @@ final class WorkerSupervisor {
     watcher.setDaemon(true);
     watcher.start();
     List<EvaluationReport> curve = new ArrayList<>();
+    List<AppliedRound> applied = new ArrayList<>();
     EventLine done = null;
     Process rank0 = processes.get(0);
     try (BufferedReader reader = new BufferedReader(new InputStreamReader(rank0.getInputStream(), StandardCharsets.UTF_8));
@@ -75,6 +80,7 @@ final class WorkerSupervisor {
             curve.add(report);
             progress.onEvaluation(report, epochs);
           }
+          case "applied" -> applied.add(EventLine.toApplied(event));
           case "done" -> done = event;
           default -> {
           }
@@ -97,19 +103,24 @@ final class WorkerSupervisor {
     }
     synchronized (failure) {
       if (failure[0] != null) {
-        throw new RunFailure(failure[0]);
+        throw new RunFailure(failure[0], failureExit[0]);
       }
     }
     for (int i = 0; i < processes.size(); i++) {
       if (processes.get(i).exitValue() != 0) {
-        throw new RunFailure("worker " + plan.get(i).worker() + " exited with code " + processes.get(i).exitValue()
-            + "; last lines of " + logFiles.get(i) + ":\n" + tail(logFiles.get(i), 12));
+        int exit = processes.get(i).exitValue();
+        throw new RunFailure("worker " + plan.get(i).worker() + " exited with code " + exit + meaning(exit) + "; last lines of "
+            + logFiles.get(i) + ":\n" + tail(logFiles.get(i), 12), RunFailure.forWorkerExit(exit));
       }
     }
     if (done == null || curve.isEmpty()) {
       throw new RunFailure("rank 0 ended without finishing the run; see " + logFiles.get(0) + ":\n" + tail(logFiles.get(0), 12));
     }
-    return new Outcome(curve, done);
+    return new Outcome(curve, applied, done);
+  }
+
+  private static String meaning(int exit) {
+    return exit == ExitCodes.NO_DEVICE ? " (no usable CUDA device)" : "";
   }
 
   static String tail(Path file, int lines) {

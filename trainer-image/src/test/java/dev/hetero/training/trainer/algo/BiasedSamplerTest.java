@@ -17,14 +17,14 @@ class BiasedSamplerTest {
   void keepsExactlyTheHighestLossCandidates(RepetitionInfo repetition) {
     SplittableRandom random = new SplittableRandom(repetition.getCurrentRepetition());
     int n = 500;
-    ScoreTable table = new ScoreTable(n, ScoreMerge.LATEST);
+    ScoreTable table = new ScoreTable(n);
     int[] all = IntStream.range(0, n).toArray();
     float[] losses = new float[n];
     for (int i = 0; i < n; i++) {
       losses[i] = (float) random.nextDouble(0, 5);
     }
     table.record(all, losses);
-    table.mergePending();
+    table.mergePending(ScoreMerge.MIN);
     int[] candidates = random.ints(200, 0, n).distinct().toArray();
     int k = candidates.length / 4;
     int[] kept = BiasedSampler.highestLoss(candidates, k, table);
@@ -45,9 +45,9 @@ class BiasedSamplerTest {
 
   @Test
   void unseenSamplesScoreInfinityAndComeFirst() {
-    ScoreTable table = new ScoreTable(10, ScoreMerge.MIN);
+    ScoreTable table = new ScoreTable(10);
     table.record(new int[] {0, 1, 2, 3, 4}, new float[] {9, 8, 7, 6, 5});
-    table.mergePending();
+    table.mergePending(ScoreMerge.MIN);
     int[] kept = BiasedSampler.highestLoss(new int[] {0, 1, 7, 2, 8}, 3, table);
     assertThat(kept).containsExactly(7, 8, 0);
   }
@@ -58,7 +58,7 @@ class BiasedSamplerTest {
     assertThat(BiasedSampler.candidateCount(100, 4, 250)).isEqualTo(250);
     assertThat(BiasedSampler.candidateCount(100, 1, 10_000)).isEqualTo(100);
     assertThatThrownBy(() -> BiasedSampler.candidateCount(10, 0.5, 100)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> BiasedSampler.highestLoss(new int[] {1, 2}, 3, new ScoreTable(5, ScoreMerge.MIN)))
+    assertThatThrownBy(() -> BiasedSampler.highestLoss(new int[] {1, 2}, 3, new ScoreTable(5)))
         .hasMessageContaining("cannot keep 3 of 2");
   }
 }

@@ -44,13 +44,13 @@ class ShardPlannerTest {
   @Test
   void biasedShardsAreDisjointFromTheOthersAndHoldTheHighestScoredCandidates() {
     int n = 2000;
-    ScoreTable scores = new ScoreTable(n, ScoreMerge.LATEST);
+    ScoreTable scores = new ScoreTable(n);
     float[] losses = new float[n];
     for (int i = 0; i < n; i++) {
       losses[i] = i; // higher index, harder sample
     }
     scores.record(IntStream.range(0, n).toArray(), losses);
-    scores.mergePending();
+    scores.mergePending(ScoreMerge.LATEST);
     long[] demand = {800, 800, 50, 50};
     boolean[] biased = {false, false, true, true};
     int[][] shards = ShardPlanner.plan(n, demand, biased, scores, 4, 11, 3);

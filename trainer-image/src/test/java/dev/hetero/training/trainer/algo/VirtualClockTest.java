@@ -1,6 +1,7 @@
 package dev.hetero.training.trainer.algo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.data.Offset.offset;
 
 import java.util.Map;
@@ -10,14 +11,14 @@ class VirtualClockTest {
 
   @Test
   void aRoundCostsTheSlowestWorkerTimesItsSlowdownPlusCommunication() {
-    VirtualClock clock = new VirtualClock(0.001);
     // 2 fast workers doing 8 steps of 10 ms, 2 slow (x8) doing 1 step: equal-time rounds of 80 ms.
-    double t = clock.chargeRound(new double[] {0.08, 0.08, 0.01, 0.01}, new double[] {1, 1, 8, 8});
+    double t = VirtualClock.roundSeconds(new double[] {0.08, 0.08, 0.01, 0.01}, new double[] {1, 1, 8, 8}, 0.001);
     assertThat(t).isCloseTo(0.081, offset(1e-12));
     // Synchronous SGD: one step everywhere, the slow workers set the pace.
-    t = clock.chargeRound(new double[] {0.01, 0.01, 0.01, 0.01}, new double[] {1, 1, 8, 8});
-    assertThat(t).isCloseTo(0.081 + 0.081, offset(1e-12));
-    assertThat(clock.now()).isEqualTo(t);
+    t = VirtualClock.roundSeconds(new double[] {0.01, 0.02, 0.01, 0.01}, new double[] {1, 1, 8, 8}, 0.001);
+    assertThat(t).isCloseTo(0.081, offset(1e-12));
+    assertThatThrownBy(() -> VirtualClock.roundSeconds(new double[] {0.01}, new double[] {1}, -1))
+        .hasMessageContaining("non-negative");
   }
 
   @Test

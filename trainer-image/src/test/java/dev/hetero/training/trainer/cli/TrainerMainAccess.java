@@ -6,6 +6,9 @@ import java.nio.charset.StandardCharsets;
 
 /** Runs the command line in-process and captures what it prints. */
 public final class TrainerMainAccess {
+  /** The jar's entry point, which the local runner starts its workers with. */
+  public static final String MAIN_CLASS = TrainerMain.class.getName();
+
   private TrainerMainAccess() {
   }
 

@@ -56,6 +56,13 @@ public final class IdxFiles {
   }
 
   /** Writes a real data set's subset as .gz IDX files under the standard names. */
+  /** The first {@code train} training and {@code test} test images of Debian's Fashion-MNIST, as IDX files in {@code dir}. */
+  public static void writeFashionMnistHead(Path dir, int train, int test) throws IOException {
+    TrainTestData full = DatasetLoader.fromDirectory(dev.hetero.training.api.v1alpha1.DatasetName.FASHION_MNIST,
+        Path.of(dev.hetero.training.api.testing.JobYaml.FASHION_MNIST));
+    writeSubset(new TrainTestData(full.train().head(train), full.test().head(test)), dir);
+  }
+
   public static void writeSubset(TrainTestData data, Path dir) throws IOException {
     Files.createDirectories(dir);
     write(data.train(), dir, "train");

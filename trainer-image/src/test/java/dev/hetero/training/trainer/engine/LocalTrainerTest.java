@@ -1,10 +1,12 @@
 package dev.hetero.training.trainer.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hetero.training.api.v1alpha1.DatasetName;
 import dev.hetero.training.api.v1alpha1.ModelName;
 import dev.hetero.training.trainer.algo.WeightedAverager;
+import dev.hetero.training.trainer.config.DjlSettings;
 import dev.hetero.training.trainer.data.BatchAssembler;
 import dev.hetero.training.trainer.data.DatasetLoader;
 import dev.hetero.training.trainer.data.Normalization;
@@ -21,7 +23,7 @@ class LocalTrainerTest {
 
   @BeforeAll
   static void load() {
-    DjlRuntime.configure(System.getenv());
+    DjlRuntime.configure(DjlSettings.fromEnv(System.getenv()));
     TrainTestData full = DatasetLoader.fromDirectory(DatasetName.FASHION_MNIST, FASHION);
     data = new TrainTestData(full.train().head(8000), full.test().head(1000));
   }
@@ -127,6 +129,39 @@ class LocalTrainerTest {
       }
       assertThat(moved).isGreaterThan(1e-3);
       assertThat(maxDiff).isLessThan(1e-5);
+    }
+  }
+
+  /** What a checkpoint saves of a worker: with model and momentum restored, a new trainer steps exactly as the old one. */
+  @Test
+  void aNewTrainerGivenTheModelAndTheOptimizerStateStepsExactlyAsTheOldOneAndWithoutTheStateItDoesNot() {
+    try (LocalTrainer old = new LocalTrainer(ModelName.LENET, DatasetName.FASHION_MNIST, SGD, 3);
+        LocalTrainer restored = new LocalTrainer(ModelName.LENET, DatasetName.FASHION_MNIST, SGD, 4);
+        LocalTrainer forgetful = new LocalTrainer(ModelName.LENET, DatasetName.FASHION_MNIST, SGD, 4)) {
+      BatchAssembler train = new BatchAssembler(data.train(), Normalization.of(DatasetName.FASHION_MNIST), false);
+      int[] order = java.util.stream.IntStream.range(0, 6 * 32).toArray();
+      float[] x = new float[32 * 784];
+      int[] y = new int[32];
+      for (int step = 0; step < 5; step++) {
+        train.fill(order, step * 32, 32, x, y, null);
+        old.trainStep(x, y, 32, 0.05);
+      }
+      assertThat(old.optimizerStateSize()).as("one momentum value per trainable value").isEqualTo(20_538);
+      float[] state = old.optimizerState();
+      assertThat(state).hasSize(20_538).isNotEqualTo(new float[20_538]);
+      restored.loadModel(old.readModel(), true);
+      restored.loadOptimizerState(state);
+      forgetful.loadModel(old.readModel(), true);
+      assertThat(restored.optimizerState()).containsExactly(state);
+
+      train.fill(order, 5 * 32, 32, x, y, null);
+      float[] lossOld = old.trainStep(x, y, 32, 0.05);
+      float[] lossRestored = restored.trainStep(x, y, 32, 0.05);
+      forgetful.trainStep(x, y, 32, 0.05);
+      assertThat(lossRestored).containsExactly(lossOld);
+      assertThat(restored.readModel()).containsExactly(old.readModel());
+      assertThat(forgetful.readModel()).isNotEqualTo(old.readModel());
+      assertThatThrownBy(() -> restored.loadOptimizerState(new float[3])).hasMessageContaining("optimizer state has 3 values");
     }
   }
 

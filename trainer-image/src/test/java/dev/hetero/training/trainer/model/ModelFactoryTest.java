@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.hetero.training.api.v1alpha1.DatasetName;
 import dev.hetero.training.api.v1alpha1.ModelName;
+import dev.hetero.training.trainer.config.DjlSettings;
 import dev.hetero.training.trainer.engine.DjlRuntime;
 import dev.hetero.training.trainer.engine.LocalTrainer;
 import dev.hetero.training.trainer.engine.OptimizerSettings;
@@ -20,7 +21,7 @@ class ModelFactoryTest {
 
   @BeforeAll
   static void engine() {
-    DjlRuntime.configure(System.getenv());
+    DjlRuntime.configure(DjlSettings.fromEnv(System.getenv()));
   }
 
   @Test

@@ -2,9 +2,11 @@ package dev.hetero.training.trainer.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
-import dev.hetero.training.trainer.worker.RoundCommand;
-import dev.hetero.training.trainer.worker.RoundResult;
+import dev.hetero.training.trainer.round.RoundCommand;
+import dev.hetero.training.trainer.round.RoundResult;
+import dev.hetero.training.trainer.round.WorkerState;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
@@ -75,7 +77,7 @@ class CoordinatorServerTest {
         rank2.start(command(4));
         byte[] answer = poll(ch, hello(1, 3, 100));
         assertThat(answer[0]).isEqualTo(GrpcWire.ROUND);
-        RoundCommand got = Frames.parseCommand(ByteBuffer.wrap(answer, 1, answer.length - 1).slice().order(ByteOrder.LITTLE_ENDIAN), false);
+        RoundCommand got = parse(answer);
         assertThat(got.round()).isEqualTo(4);
         assertThat(got.batch()).isEqualTo(2);
         assertThat(got.model()).hasSize(100);
@@ -97,13 +99,81 @@ class CoordinatorServerTest {
     }
   }
 
+  @Test
+  void aWorkerThatDiesWhileItsPollIsParkedIsLeftOutAtThePickupTimeNotTheDeadline() throws Exception {
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    try (CoordinatorServer server = server(new PrintStream(log, true, StandardCharsets.UTF_8), Duration.ofSeconds(30))) {
+      RemoteWorker rank1 = server.remoteWorkers(Duration.ofSeconds(1), Duration.ofSeconds(30)).get(0);
+      ManagedChannel ch = channel(server.port(), TOKEN);
+      var parked = ClientCalls.futureUnaryCall(ch.newCall(GrpcWire.NEXT_ROUND, CallOptions.DEFAULT), hello(1, 3, 100));
+      await("rank 1's poll reached the coordinator").atMost(Duration.ofSeconds(10)).until(() -> server.joined().contains(1));
+      parked.cancel(true);
+      ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      await("the coordinator noticed the cancelled poll").atMost(Duration.ofSeconds(10))
+          .until(() -> log.toString(StandardCharsets.UTF_8).contains("rank 1's waiting poll was cancelled"));
+      rank1.start(command(1));
+      long t0 = System.nanoTime();
+      assertThat(rank1.await()).isNull();
+      assertThat((System.nanoTime() - t0) / 1e9).as("left out at the pickup time (1 s), not the deadline (30 s)").isLessThan(10);
+    }
+  }
+
+  @Test
+  void aWorkerBackAsANewProcessGetsItsSavedStateWithItsCommandAndAStopDeadlineEndsTheWait() throws Exception {
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    try (CoordinatorServer server = server(new PrintStream(log, true, StandardCharsets.UTF_8))) {
+      ManagedChannel ch = channel(server.port(), TOKEN);
+      try {
+        RemoteWorker rank1 = server.remoteWorkers(Duration.ofSeconds(5), Duration.ofSeconds(30)).get(0);
+        WorkerState saved = new WorkerState(1, 50, new float[] {0.5f, -0.25f}, new float[0]);
+        rank1.remember(saved);
+        // a worker that holds its own state gets the command as posted
+        rank1.start(command(57));
+        assertThat(parse(poll(ch, hello(1, 3, 100, true))).restore()).isNull();
+        // the same rank as a new process (no state of its own) gets its saved state with the command
+        byte[] answer = poll(ch, hello(1, 3, 100, false));
+        RoundCommand got = parse(answer);
+        assertThat(got.round()).isEqualTo(57);
+        assertThat(got.restore().round()).isEqualTo(50);
+        assertThat(got.restore().optimizer()).containsExactly(0.5f, -0.25f);
+        assertThat(log.toString(StandardCharsets.UTF_8))
+            .contains("worker rank 1 is a new process; handing it its optimizer state of round 50 with round 57 (7 rounds old)");
+
+        // picked up, never answered: a stop deadline ends the wait long before the round deadline (30 s)
+        long cutoff = System.nanoTime() + Duration.ofMillis(500).toNanos();
+        long t0 = System.nanoTime();
+        assertThat(rank1.await(() -> cutoff)).isNull();
+        assertThat((System.nanoTime() - t0) / 1e9).isBetween(0.4, 5.0);
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains("had not answered when the coordinator's stop deadline came");
+
+        // a stop on request travels with its own type byte and asks for the worker's state
+        rank1.start(RoundCommand.stopOnRequest(58, 1, true, new float[100]));
+        byte[] stop = poll(ch, hello(1, 3, 100, false));
+        assertThat(stop[0]).isEqualTo(GrpcWire.STOP_ON_REQUEST);
+        assertThat(parse(stop).reportState()).isTrue();
+        assertThat(parse(stop).restore()).as("no state is handed with a stop").isNull();
+      } finally {
+        ch.shutdownNow();
+      }
+    }
+  }
+
   private static CoordinatorServer server(PrintStream log) throws Exception {
+    return server(log, Duration.ofMillis(300));
+  }
+
+  private static CoordinatorServer server(PrintStream log, Duration poll) throws Exception {
     return new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-        TOKEN.getBytes(StandardCharsets.UTF_8), 3, 100, Duration.ofMillis(300), TransportMeter.NONE, log);
+        TOKEN.getBytes(StandardCharsets.UTF_8), 3, 100, poll, TransportMeter.NONE, log, java.util.List.of());
   }
 
   private static RoundCommand command(long round) {
-    return new RoundCommand(round, 0.1, true, 1, false, 2, new int[] {1, 2, 3, 4}, new float[100]);
+    return RoundCommand.train(round, 1, 0.1, true, 1, 2, 1.0, new int[] {1, 2, 3, 4}, new float[100], false);
+  }
+
+  private static RoundCommand parse(byte[] answer) {
+    return Frames.parseCommand(ByteBuffer.wrap(answer, 1, answer.length - 1).slice().order(ByteOrder.LITTLE_ENDIAN),
+        GrpcWire.kindOf(answer[0]));
   }
 
   private static RoundResult result(int rank, long round) {
@@ -121,7 +191,11 @@ class CoordinatorServerTest {
   }
 
   private static byte[] hello(int rank, int world, int modelSize) {
-    ByteBuffer b = Frames.hello(new Frames.Hello(rank, world, 2, 2, modelSize, new byte[0]));
+    return hello(rank, world, modelSize, true);
+  }
+
+  private static byte[] hello(int rank, int world, int modelSize, boolean holdsState) {
+    ByteBuffer b = Frames.hello(new Frames.Hello(rank, world, modelSize, holdsState));
     byte[] out = new byte[b.remaining()];
     b.get(out);
     return out;

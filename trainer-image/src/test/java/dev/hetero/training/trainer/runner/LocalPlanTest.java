@@ -2,9 +2,11 @@ package dev.hetero.training.trainer.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hetero.training.api.testing.JobYaml;
 import dev.hetero.training.api.v1alpha1.Algorithm;
 import dev.hetero.training.api.v1alpha1.HeteroTrainingJobSpec;
 import dev.hetero.training.api.v1alpha1.PlannedWorker;
+import dev.hetero.training.api.v1alpha1.SampleSelection;
 import dev.hetero.training.api.validation.JobManifests;
 import dev.hetero.training.api.validation.SpecDefaults;
 import java.nio.file.Path;
@@ -12,24 +14,12 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class LocalPlanTest {
-  static final String JOB = """
-      apiVersion: training.hetero.dev/v1alpha1
-      kind: HeteroTrainingJob
-      metadata: {name: p}
-      spec:
-        model: {name: lenet}
-        dataset: {name: fashion-mnist, source: {path: /data}}
-        training: {algorithm: biasedLocalSGD, epochs: 1, batch: {perWorker: 64}}
-        allocation: {localSteps: {policy: equalTime, base: 1}}
-        aggregation: {policy: workProportional}
-        pools:
-        - {name: fast, deviceClass: cpu, replicas: 2}
-        - {name: slow, deviceClass: cpu, replicas: 1, simulatedSlowdown: 4}
-      """;
+  static final JobYaml JOB = JobYaml.named("p").algorithm("biasedLocalSGD").dataPath("/data")
+      .spec("allocation", "{localSteps: {policy: equalTime, base: 1}}").spec("aggregation", "{policy: workProportional}")
+      .cpuPool("fast", 2).pool("{name: slow, deviceClass: cpu, replicas: 1, simulatedSlowdown: 4}");
 
   static HeteroTrainingJobSpec spec(Algorithm override) {
-    HeteroTrainingJobSpec spec = SpecDefaults.apply(JobManifests.parse(JOB, "test").getSpec());
-    return LocalRunner.overrides(spec, new RunOptions(Path.of("x"), override, 3, null, null, false, 1, false, null));
+    return LocalRunner.overrides(RunnerAccess.spec(JOB), new RunOptions(Path.of("x"), override, 3, null, null, false, 1, false));
   }
 
   @Test
@@ -38,10 +28,10 @@ class LocalPlanTest {
     var main = JobManifests.read(Path.of("../k8s/examples/fashion-mnist-local.yaml"));
     HeteroTrainingJobSpec mainSpec = SpecDefaults.apply(main.getSpec());
     assertThat(mainSpec.training().algorithm()).isEqualTo(Algorithm.BIASED_LOCAL_SGD);
-    assertThat(LocalRunner.plan(main.getMetadata().getName(), mainSpec)).extracting(PlannedWorker::localSteps)
+    assertThat(RunnerAccess.plan(main.getMetadata().getName(), mainSpec)).extracting(PlannedWorker::localSteps)
         .containsExactly(8, 8);
     var hetero = JobManifests.read(Path.of("examples/hetero-2fast-2slow.yaml"));
-    assertThat(LocalRunner.plan("h", SpecDefaults.apply(hetero.getSpec()))).extracting(PlannedWorker::localSteps)
+    assertThat(RunnerAccess.plan("h", SpecDefaults.apply(hetero.getSpec()))).extracting(PlannedWorker::localSteps)
         .containsExactly(8, 8, 1, 1);
   }
 
@@ -50,20 +40,20 @@ class LocalPlanTest {
   }
 
   @Test
-  void plansEveryWorkerOnLocalhostAndShowsTheWeightsTheTrainerUses() {
+  void plansEveryWorkerOnLocalhostWithTheWorkTheTrainerRuns() {
     HeteroTrainingJobSpec biased = spec(null);
     assertThat(biased.training().epochs()).isEqualTo(3);
-    List<PlannedWorker> plan = LocalRunner.plan("p", biased);
+    List<PlannedWorker> plan = RunnerAccess.plan("p", biased);
     assertThat(plan).extracting(PlannedWorker::node).containsOnly(LocalInventory.NODE);
     assertThat(plan).extracting(PlannedWorker::localSteps).containsExactly(4, 4, 1);
-    assertThat(LocalRunner.effectivePlan(biased, plan)).extracting(PlannedWorker::weight)
-        .containsExactly(round6(4.0 / 9), round6(4.0 / 9), round6(1.0 / 9));
+    assertThat(plan).extracting(PlannedWorker::weight).containsExactly(round6(4.0 / 9), round6(4.0 / 9), round6(1.0 / 9));
+    assertThat(plan).extracting(PlannedWorker::sampling)
+        .containsExactly(SampleSelection.UNIFORM, SampleSelection.UNIFORM, SampleSelection.HIGH_LOSS);
+    assertThat(plan).extracting(PlannedWorker::slowdown).containsExactly(1.0, 1.0, 4.0);
 
     HeteroTrainingJobSpec local = spec(Algorithm.LOCAL_SGD);
-    assertThat(LocalRunner.effectivePlan(local, LocalRunner.plan("p", local))).extracting(PlannedWorker::weight)
-        .containsOnly(round6(1.0 / 3));
+    assertThat(RunnerAccess.plan("p", local)).extracting(PlannedWorker::weight).containsOnly(round6(1.0 / 3));
     HeteroTrainingJobSpec sync = spec(Algorithm.SYNC_SGD);
-    assertThat(LocalRunner.effectivePlan(sync, LocalRunner.plan("p", sync))).extracting(PlannedWorker::localSteps)
-        .containsOnly(1);
+    assertThat(RunnerAccess.plan("p", sync)).extracting(PlannedWorker::localSteps).containsOnly(1);
   }
 }

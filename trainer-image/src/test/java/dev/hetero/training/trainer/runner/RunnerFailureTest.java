@@ -2,8 +2,8 @@ package dev.hetero.training.trainer.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hetero.training.api.testing.JobYaml;
 import dev.hetero.training.trainer.cli.TrainerMainAccess;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,22 +12,13 @@ class RunnerFailureTest {
   @TempDir
   Path tmp;
 
-  static final String JOB = """
-      apiVersion: training.hetero.dev/v1alpha1
-      kind: HeteroTrainingJob
-      metadata: {name: failing}
-      spec:
-        model: {name: mlp}
-        dataset: {name: fashion-mnist, source: {path: /usr/share/datasets/fashion-mnist}}
-        training: {algorithm: localSGD, epochs: 1, batch: {perWorker: 32}}
-        pools:
-        - {name: cpu, deviceClass: cpu, replicas: 2}
-      """;
+  static JobYaml job(String algorithm) {
+    return JobYaml.named("failing").model("mlp").algorithm(algorithm).perWorkerBatch(32).cpuPool("cpu", 2);
+  }
 
   @Test
   void missingDataStopsEveryWorkerExitsNonZeroAndWritesNoCurve() throws Exception {
-    Path yaml = tmp.resolve("job.yaml");
-    Files.writeString(yaml, JOB);
+    Path yaml = job("localSGD").writeTo(tmp);
     Path out = tmp.resolve("out");
     Path missing = tmp.resolve("no-data-here");
     TrainerMainAccess.Result r = TrainerMainAccess.execute("run", yaml.toString(), "--out", out.toString(), "--data-dir",
@@ -39,8 +30,7 @@ class RunnerFailureTest {
 
   @Test
   void invalidManifestIsRefusedNamingTheFileAndTheField() throws Exception {
-    Path yaml = tmp.resolve("bad.yaml");
-    Files.writeString(yaml, JOB.replace("algorithm: localSGD", "algorithm: fastSGD"));
+    Path yaml = job("fastSGD").writeTo(tmp);
     TrainerMainAccess.Result r = TrainerMainAccess.execute("run", yaml.toString(), "--out", tmp.resolve("o").toString());
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.err()).contains(yaml.toString()).contains("algorithm").contains("fastSGD");

@@ -3,18 +3,16 @@ package dev.hetero.training.trainer.runner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hetero.training.api.contract.PlanDocument;
+import dev.hetero.training.api.testing.JobYaml;
 import dev.hetero.training.api.v1alpha1.DatasetName;
-import dev.hetero.training.api.v1alpha1.HeteroTrainingJob;
-import dev.hetero.training.api.v1alpha1.HeteroTrainingJobSpec;
-import dev.hetero.training.api.validation.JobManifests;
-import dev.hetero.training.api.validation.SpecDefaults;
 import dev.hetero.training.trainer.algo.StepCostModel;
 import dev.hetero.training.trainer.bench.SimulatedRun;
+import dev.hetero.training.trainer.config.DjlSettings;
+import dev.hetero.training.trainer.coordinator.RunOutcome;
+import dev.hetero.training.trainer.coordinator.TrainingListener;
 import dev.hetero.training.trainer.data.DatasetLoader;
 import dev.hetero.training.trainer.data.TrainTestData;
 import dev.hetero.training.trainer.engine.DjlRuntime;
-import dev.hetero.training.trainer.worker.RunOutcome;
-import dev.hetero.training.trainer.worker.TrainingListener;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -23,27 +21,16 @@ import org.junit.jupiter.api.Test;
 class SimulatedRunTest {
 
   static PlanDocument plan(String algorithm) {
-    String yaml = """
-        apiVersion: training.hetero.dev/v1alpha1
-        kind: HeteroTrainingJob
-        metadata: {name: sim}
-        spec:
-          model: {name: mlp}
-          dataset: {name: fashion-mnist, source: {path: /usr/share/datasets/fashion-mnist}}
-          training: {algorithm: %s, epochs: 2, batch: {perWorker: 32}, learningRate: {initial: 0.05}, seed: 3}
-          allocation: {localSteps: {policy: equalTime, base: 1}}
-          pools:
-          - {name: fast, deviceClass: cpu, replicas: 1, capacityPerWorker: 1}
-          - {name: slow, deviceClass: cpu, replicas: 1, capacityPerWorker: 1, simulatedSlowdown: 4}
-        """.formatted(algorithm);
-    HeteroTrainingJob job = JobManifests.parse(yaml, "test");
-    HeteroTrainingJobSpec spec = SpecDefaults.apply(job.getSpec());
-    return new PlanDocument("sim", "test", 1, spec, LocalRunner.plan("sim", spec));
+    return RunnerAccess.planDocument(JobYaml.named("sim").model("mlp").algorithm(algorithm).epochs(2).perWorkerBatch(32)
+        .training("learningRate", "{initial: 0.05}").training("seed", "3")
+        .spec("allocation", "{localSteps: {policy: equalTime, base: 1}}")
+        .pool("{name: fast, deviceClass: cpu, replicas: 1, capacityPerWorker: 1}")
+        .pool("{name: slow, deviceClass: cpu, replicas: 1, capacityPerWorker: 1, simulatedSlowdown: 4}"));
   }
 
   @Test
   void theSameSeedGivesTheSameModelCurveAndVirtualTime() throws Exception {
-    DjlRuntime.configure(System.getenv());
+    DjlRuntime.configure(DjlSettings.fromEnv(System.getenv()));
     TrainTestData full = DatasetLoader.fromDirectory(DatasetName.FASHION_MNIST, Path.of("/usr/share/datasets/fashion-mnist"));
     TrainTestData data = new TrainTestData(full.train().head(3000), full.test().head(500));
     StepCostModel cost = new StepCostModel(Map.of(32, 0.002));

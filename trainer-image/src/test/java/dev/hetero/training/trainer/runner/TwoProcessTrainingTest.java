@@ -2,10 +2,8 @@ package dev.hetero.training.trainer.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hetero.training.api.v1alpha1.DatasetName;
-import dev.hetero.training.trainer.data.DatasetLoader;
+import dev.hetero.training.api.testing.JobYaml;
 import dev.hetero.training.trainer.data.IdxFiles;
-import dev.hetero.training.trainer.data.TrainTestData;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -25,31 +23,15 @@ class TwoProcessTrainingTest {
 
   @Test
   void twoWorkerProcessesLearnAboveChanceAndEndWithIdenticalModels() throws Exception {
-    TrainTestData full = DatasetLoader.fromDirectory(DatasetName.FASHION_MNIST, Path.of("/usr/share/datasets/fashion-mnist"));
     Path data = tmp.resolve("data");
-    IdxFiles.writeSubset(new TrainTestData(full.train().head(4096), full.test().head(1000)), data);
-    Path yaml = tmp.resolve("job.yaml");
-    Files.writeString(yaml, """
-        apiVersion: training.hetero.dev/v1alpha1
-        kind: HeteroTrainingJob
-        metadata: {name: it-two-workers}
-        spec:
-          model: {name: lenet}
-          dataset: {name: fashion-mnist, source: {path: %s}}
-          training:
-            algorithm: biasedLocalSGD
-            epochs: 2
-            batch: {perWorker: 32}
-            learningRate: {initial: 0.05}
-            seed: 7
-          allocation: {localSteps: {policy: fixed, base: 4}}
-          pools:
-          - {name: cpu, deviceClass: cpu, replicas: 2}
-        """.formatted(data));
+    IdxFiles.writeFashionMnistHead(data, 4096, 1000);
+    Path yaml = JobYaml.named("it-two-workers").algorithm("biasedLocalSGD").epochs(2).perWorkerBatch(32)
+        .training("learningRate", "{initial: 0.05}").training("seed", "7")
+        .spec("allocation", "{localSteps: {policy: fixed, base: 4}}").cpuPool("cpu", 2).dataPath(data.toString()).writeTo(tmp);
     Path out = tmp.resolve("out");
     ByteArrayOutputStream console = new ByteArrayOutputStream();
-    RunSummary summary = new LocalRunner(new PrintStream(console, true, StandardCharsets.UTF_8))
-        .run(new RunOptions(yaml, null, null, out, null, false, 1, false, null));
+    RunSummary summary = RunnerAccess.runner(new PrintStream(console, true, StandardCharsets.UTF_8))
+        .run(new RunOptions(yaml, null, null, out, null, false, 1, false));
 
     assertThat(summary.plan()).hasSize(2);
     assertThat(summary.finalAccuracy()).as("accuracy after 2 epochs of 4096 samples").isGreaterThan(0.6);
