@@ -1,6 +1,11 @@
 package dev.hetero.training.operator;
 
+import dev.hetero.training.api.testing.JobYaml;
+import dev.hetero.training.api.v1alpha1.DeviceClass;
 import dev.hetero.training.api.v1alpha1.HeteroTrainingJob;
+import dev.hetero.training.api.v1alpha1.PlannedWorker;
+import dev.hetero.training.api.v1alpha1.SampleSelection;
+import dev.hetero.training.api.v1alpha1.WorkerRole;
 import dev.hetero.training.operator.config.OperatorConfig;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
@@ -17,37 +22,39 @@ public final class Fixtures {
   private Fixtures() {
   }
 
-  /** One GPU worker and two CPU workers, two restarts allowed. */
-  public static final String MIXED_JOB = """
-      apiVersion: training.hetero.dev/v1alpha1
-      kind: HeteroTrainingJob
-      metadata:
-        name: %s
-        namespace: %s
-      spec:
-        model: {name: lenet}
-        dataset: {name: fashion-mnist, source: {path: /data/fashion-mnist}}
-        training: {epochs: 1, batch: {perWorker: 64}}
-        pools:
-        - name: gpu
-          deviceClass: gpu
-          replicas: 1
-          cpusPerWorker: 1
-          resources: {requests: {memory: 2Gi}}
-        - name: cpu
-          deviceClass: cpu
-          replicas: 2
-          cpusPerWorker: 2
-          resources: {limits: {cpu: "2", memory: 1Gi}}
-        runPolicy: {backoffLimit: 2, cleanPodPolicy: Running}
-      """;
-
-  public static HeteroTrainingJob job(String name, String namespace) {
-    return Serialization.unmarshal(MIXED_JOB.formatted(name, namespace), HeteroTrainingJob.class);
+  /**
+   * One GPU worker and two CPU workers (two cores each, CPU-limited), two restarts allowed,
+   * cleanPodPolicy Running: the job most operator tests start from; each test adds what it is about.
+   */
+  public static JobYaml mixed(String name, String namespace) {
+    return mixed(name, namespace, 1, 2, 2);
   }
 
-  public static HeteroTrainingJob fromYaml(String yaml) {
-    return Serialization.unmarshal(yaml, HeteroTrainingJob.class);
+  /** The mixed job with other pool sizes. */
+  public static JobYaml mixed(String name, String namespace, int gpuWorkers, int cpuWorkers, int coresPerCpuWorker) {
+    return JobYaml.named(name).namespace(namespace).epochs(1).perWorkerBatch(64).dataPath("/data/fashion-mnist")
+        .spec("runPolicy", "{backoffLimit: 2, cleanPodPolicy: Running, restarts: " + JobYaml.FAST_RESTARTS + "}")
+        .pool("{name: gpu, deviceClass: gpu, replicas: " + gpuWorkers + ", cpusPerWorker: 1, resources: {requests: {memory: 2Gi}}}")
+        .pool("{name: cpu, deviceClass: cpu, replicas: " + cpuWorkers + ", cpusPerWorker: " + coresPerCpuWorker
+            + ", resources: {limits: {cpu: \"" + coresPerCpuWorker + "\", memory: 1Gi}}}");
+  }
+
+  public static HeteroTrainingJob job(String name, String namespace) {
+    return mixed(name, namespace).job();
+  }
+
+  /** A manifest the API server would store but the operator's validator refuses (no client-side validation). */
+  public static HeteroTrainingJob unvalidated(JobYaml yaml) {
+    return Serialization.unmarshal(yaml.yaml(), HeteroTrainingJob.class);
+  }
+
+  /**
+   * A plan entry for tests that need one without running the planner: capacity 1, batch 32, one
+   * local step, weight 1, uniform sampling; change the rest with PlannedWorker's with* helpers.
+   */
+  public static PlannedWorker worker(String name, int rank, String node, String pool, DeviceClass deviceClass) {
+    return new PlannedWorker(name, rank, node, pool, deviceClass, 1.0, 32, 1, 1.0, WorkerRole.FAST, SampleSelection.UNIFORM,
+        null);
   }
 
   public static Node gpuNode(String name, String product) {
@@ -78,11 +85,17 @@ public final class Fixtures {
         .build();
   }
 
-  public static OperatorConfig config(Duration backoffBase, Duration backoffMax, Duration nodeLostGrace) {
+  /** The operator's settings for tests: blocked jobs retried after {@code retryInterval}, nodes lost after the grace. */
+  public static OperatorConfig config(Duration retryInterval, Duration nodeLostGrace) {
     return new OperatorConfig() {
       @Override
       public String trainerImage() {
         return "registry.example/trainer:test";
+      }
+
+      @Override
+      public Optional<String> trainerGpuImage() {
+        return Optional.of("registry.example/trainer:test-cuda");
       }
 
       @Override
@@ -91,13 +104,8 @@ public final class Fixtures {
       }
 
       @Override
-      public Duration backoffBase() {
-        return backoffBase;
-      }
-
-      @Override
-      public Duration backoffMax() {
-        return backoffMax;
+      public Duration retryInterval() {
+        return retryInterval;
       }
 
       @Override

@@ -74,7 +74,7 @@ class OperatorQuarkusTest {
     assertThat(client.secrets().inNamespace(NS).withName("quarkus-job-token").get()).isNotNull();
     // Configured image from application.properties is used for pools without their own image.
     assertThat(MockServerSupport.workerPods(client, NS, "quarkus-job").get(0).getSpec().getContainers().get(0).getImage())
-        .isEqualTo("hetero-training/trainer:0.1.0");
+        .isEqualTo("docker.io/hetero-training/trainer:0.1.0");
 
     HttpClient http = HttpClient.newHttpClient();
     assertThat(get(http, live).statusCode()).isEqualTo(200);
@@ -90,6 +90,7 @@ class OperatorQuarkusTest {
     // JOSDK's reconcile metrics (Micrometer v2 names) next to the domain series.
     assertThat(body).contains("reconciliations_execution_duration_seconds_count{controller_name=\"heterotrainingjob\"}");
     assertThat(body).contains("hetero_time_to_running_seconds_bucket");
+    assertThat(body).containsPattern("hetero_reconciles_total\\{phase=\"Planned\"} [1-9]");
     assertThat(body).contains("hetero_planned_workers{device_class=\"cpu\",job=\"quarkus-job\",namespace=\"quarkus-test\",pool=\"cpu\"} 2.0");
   }
 

@@ -2,7 +2,6 @@ package dev.hetero.training.operator.config;
 
 import dev.hetero.training.api.planner.CapacityPlanner;
 import dev.hetero.training.api.planner.PlannerConfig;
-import dev.hetero.training.operator.model.RestartPolicy;
 import io.quarkus.arc.Unremovable;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
@@ -18,7 +17,7 @@ import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-/** Beans built from configuration: the planner, the restart policy, leader election, a metrics fix. */
+/** Beans built from configuration: the planner, leader election, a metrics fix. */
 public class OperatorBeans {
   private static final Logger LOG = Logger.getLogger(OperatorBeans.class);
 
@@ -29,21 +28,15 @@ public class OperatorBeans {
   }
 
   /** Builds the planner configuration at start-up, so a malformed HETERO_GPU_CAPACITY stops the start with its message. */
-  void checkOnStart(@Observes StartupEvent event, PlannerConfig plannerConfig, RestartPolicy restartPolicy) {
-    LOG.infof("GPU capacity table: %s; restart backoff %s..%s", plannerConfig.gpuCapacityTable(), restartPolicy.base(),
-        restartPolicy.max());
+  void checkOnStart(@Observes StartupEvent event, PlannerConfig plannerConfig, OperatorConfig config) {
+    LOG.infof("GPU capacity table: %s; blocked jobs retried every %s (worker restarts: per job, spec.runPolicy.restarts)",
+        plannerConfig.gpuCapacityTable(), config.retryInterval());
   }
 
   @Produces
   @Singleton
   CapacityPlanner capacityPlanner(PlannerConfig plannerConfig) {
     return new CapacityPlanner(plannerConfig);
-  }
-
-  @Produces
-  @Singleton
-  RestartPolicy restartPolicy(OperatorConfig config) {
-    return new RestartPolicy(config.backoffBase(), config.backoffMax());
   }
 
   /**

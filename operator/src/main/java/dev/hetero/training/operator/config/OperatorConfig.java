@@ -14,19 +14,26 @@ import java.util.Optional;
 public interface OperatorConfig {
 
   /** Default trainer image for pools without {@code image}. */
-  @WithDefault("hetero-training/trainer:0.1.0")
+  @WithDefault("docker.io/hetero-training/trainer:0.1.0")
   String trainerImage();
+
+  /**
+   * Trainer image for {@code deviceClass: gpu} pools without {@code image}: the CUDA build
+   * ({@code HETERO_TRAINER_GPU_IMAGE}). Unset: the trainer image, whose CPU natives make a GPU
+   * worker fail with NoCudaDevice unless its pool allows {@code deviceFallback: cpu}.
+   */
+  Optional<String> trainerGpuImage();
 
   /** GPU capacity table overrides, {@code PRODUCT=capacity,...}. */
   Optional<String> gpuCapacity();
 
-  /** First restart delay of a failed worker. */
+  /**
+   * How soon a job blocked by a failed API request (a child not applied, a request refused) is
+   * tried again. Worker restarts have their own backoff per cause, in the job's
+   * spec.runPolicy.restarts.
+   */
   @WithDefault("10s")
-  Duration backoffBase();
-
-  /** Cap of the exponential restart delay. */
-  @WithDefault("5m")
-  Duration backoffMax();
+  Duration retryInterval();
 
   /** How long a node may be NotReady before its workers are re-planned. */
   @WithDefault("2m")

@@ -71,6 +71,16 @@ public class JobMetrics {
     }
   }
 
+  /**
+   * One reconcile concluded, by the phase it left the job in. JOSDK's own reconcile timers are not
+   * exported by the packaged operator (only under the test profile), so this is the count the e2e
+   * tests and dashboards rely on.
+   */
+  public void reconciled(JobPhase phase) {
+    Counter.builder("hetero.reconciles").description("Reconciles concluded, by the phase they left the job in")
+        .tag("phase", phase == null ? "None" : phase.name()).register(registry).increment();
+  }
+
   public void workerRestarted(String reason) {
     Counter.builder("hetero.worker.restarts").description("Worker pods recreated, by reason").tag("reason", reason)
         .register(registry).increment();

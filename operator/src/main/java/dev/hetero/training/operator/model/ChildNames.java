@@ -18,6 +18,11 @@ public final class ChildNames {
     return job + "-plan";
   }
 
+  /** The checkpoint claim the operator creates from spec.checkpoint.claimTemplate. */
+  public static String checkpointClaim(String job) {
+    return job + "-checkpoints";
+  }
+
   public static String tokenSecret(String job) {
     return job + "-token";
   }

@@ -13,7 +13,7 @@ public final class Conditions {
   }
 
   /** A wanted condition, before times and generations are attached. */
-  public record Wanted(ConditionType type, boolean status, String reason, String message) {
+  public record Wanted(ConditionType type, boolean status, Reason reason, String message) {
   }
 
   public static List<JobCondition> merge(List<JobCondition> previous, List<Wanted> wanted, long generation, Instant now) {
@@ -24,7 +24,7 @@ public final class Conditions {
           .filter(p -> status.equals(p.status()))
           .map(JobCondition::lastTransitionTime)
           .orElse(now.toString());
-      result.add(new JobCondition(w.type().name(), status, generation, transition, w.reason(), bounded(w.message())));
+      result.add(new JobCondition(w.type().name(), status, generation, transition, w.reason().name(), bounded(w.message())));
     }
     return result;
   }
@@ -38,6 +38,16 @@ public final class Conditions {
 
   public static boolean isTrue(List<JobCondition> conditions, ConditionType type) {
     return find(conditions, type).map(c -> "True".equals(c.status())).orElse(false);
+  }
+
+  /** True when the condition of this type is True with this reason. */
+  public static boolean isTrueBecause(List<JobCondition> conditions, ConditionType type, Reason reason) {
+    return find(conditions, type).map(c -> "True".equals(c.status()) && reason.name().equals(c.reason())).orElse(false);
+  }
+
+  /** The message of the condition of this type, if there is one. */
+  public static Optional<String> message(List<JobCondition> conditions, ConditionType type) {
+    return find(conditions, type).map(JobCondition::message);
   }
 
   /** The schema caps messages at 32768 characters; stay well below. */

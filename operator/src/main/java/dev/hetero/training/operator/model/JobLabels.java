@@ -29,6 +29,7 @@ public final class JobLabels {
   public static final String COMPONENT_NETWORK = "network";
   public static final String COMPONENT_PLAN = "plan";
   public static final String COMPONENT_TOKEN = "token";
+  public static final String COMPONENT_CHECKPOINTS = "checkpoints";
   public static final String COMPONENT_RBAC = "trainer-rbac";
 
   private JobLabels() {

@@ -1,5 +1,6 @@
 package dev.hetero.training.operator.model;
 
+import dev.hetero.training.api.v1alpha1.CoordinatorStatus;
 import dev.hetero.training.api.v1alpha1.HeteroTrainingJobSpec;
 import dev.hetero.training.api.v1alpha1.HeteroTrainingJobStatus;
 import dev.hetero.training.api.v1alpha1.PlannedWorker;
@@ -25,23 +26,36 @@ public final class JobStatuses {
       return null;
     }
     return new HeteroTrainingJobStatus(s.observedGeneration(), s.phase(), s.conditions(), s.plan(), s.pools(),
-        s.workersReady(), null, null, s.startTime(), s.completionTime(), s.restartCount(), s.restarts());
+        s.workersReady(), null, null, s.startTime(), s.completionTime(), s.restartCount(), s.restarts(), s.assignments(),
+        s.coordinator());
   }
 
-  /** Everything the operator decided in one reconcile, before times and generations are attached. */
+  /**
+   * Everything the operator decided in one reconcile, before times and generations are attached.
+   * {@code blocked} is what keeps the job from progressing (null when nothing does).
+   */
   public record Facts(PhaseCalculator.Verdict verdict, List<PlannedWorker> plan, List<PoolStatus> pools,
-      String workersReady, String startTime, String completionTime, List<RestartRecord> restarts) {
+      String workersReady, String startTime, String completionTime, List<RestartRecord> restarts, Problem blocked,
+      PhaseCalculator.Health health, List<String> assignments, CoordinatorStatus coordinator) {
+
+    /** Facts of the phase alone: no health beyond it, no describe table, no coordinator record. */
+    public Facts(PhaseCalculator.Verdict verdict, List<PlannedWorker> plan, List<PoolStatus> pools, String workersReady,
+        String startTime, String completionTime, List<RestartRecord> restarts, Problem blocked) {
+      this(verdict, plan, pools, workersReady, startTime, completionTime, restarts, blocked,
+          PhaseCalculator.Health.of(verdict.phase()), null, null);
+    }
   }
 
   public static HeteroTrainingJobStatus next(HeteroTrainingJobStatus previous, Facts facts, long generation, Instant now) {
     var conditions = Conditions.merge(previous == null ? null : previous.conditions(),
-        PhaseCalculator.conditionsFor(facts.verdict()), generation, now);
+        PhaseCalculator.conditionsFor(facts.verdict(), facts.blocked(), facts.health()), generation, now);
     List<RestartRecord> restarts = facts.restarts() == null || facts.restarts().isEmpty() ? null : facts.restarts();
-    int restartCount = restarts == null ? 0 : restarts.stream().mapToInt(RestartRecord::count).sum();
+    int restartCount = restartCount(restarts);
     return new HeteroTrainingJobStatus(generation, facts.verdict().phase(), conditions,
         facts.plan() == null || facts.plan().isEmpty() ? null : facts.plan(),
         facts.pools() == null || facts.pools().isEmpty() ? null : facts.pools(),
-        facts.workersReady(), null, null, facts.startTime(), facts.completionTime(), restartCount, restarts);
+        facts.workersReady(), null, null, facts.startTime(), facts.completionTime(), restartCount, restarts,
+        facts.assignments() == null || facts.assignments().isEmpty() ? null : facts.assignments(), facts.coordinator());
   }
 
   /** Per-pool counts in spec order: planned, ready, failed workers and planned capacity. */
@@ -82,7 +96,7 @@ public final class JobStatuses {
     return ready + "/" + planned;
   }
 
-  /** The restart ledger with one more restart for {@code reason}. */
+  /** The restart ledger with one more restart for {@code reason}, at {@code now}. */
   public static List<RestartRecord> recordRestart(List<RestartRecord> previous, String reason, String worker, Instant now) {
     List<RestartRecord> result = new ArrayList<>();
     boolean found = false;
@@ -100,7 +114,16 @@ public final class JobStatuses {
     return result;
   }
 
+  /**
+   * Restarts counted against backoffLimit (and doubling the backoff): every reason but Kueue's
+   * evictions, which take the whole group back for another job and are not the workers' fault.
+   */
   public static int restartCount(List<RestartRecord> restarts) {
-    return restarts == null ? 0 : restarts.stream().mapToInt(RestartRecord::count).sum();
+    return restarts == null ? 0 : restarts.stream().filter(r -> !NOT_FAILURES.contains(r.reason()))
+        .mapToInt(RestartRecord::count).sum();
   }
+
+  /** Restart reasons that are not failures: the group was evicted by Kueue (preempted or otherwise). */
+  public static final java.util.Set<String> NOT_FAILURES = java.util.Set.of(WorkerPodState.REASON_PREEMPTED,
+      WorkerPodState.REASON_EVICTED_BY_KUEUE);
 }

@@ -70,13 +70,17 @@ public final class PlanStabilizer {
     return Optional.of(normalised);
   }
 
+  /**
+   * The fresh plan's slot under the old worker's name and rank: everything else (node, capacity,
+   * work, role and the sampling that follows from the role) is the planner's new answer.
+   */
   private static PlannedWorker renamed(PlannedWorker slot, PlannedWorker old) {
     return new PlannedWorker(old.worker(), old.rank(), slot.node(), slot.pool(), slot.deviceClass(), slot.capacity(),
-        slot.batchSize(), slot.localSteps(), slot.weight(), slot.role());
+        slot.batchSize(), slot.localSteps(), slot.weight(), slot.role(), slot.sampling(), slot.simulatedSlowdown())
+        .withDeviceFallback(slot.deviceFallback());
   }
 
   private static PlannedWorker withWeight(PlannedWorker w, double weight) {
-    return new PlannedWorker(w.worker(), w.rank(), w.node(), w.pool(), w.deviceClass(), w.capacity(), w.batchSize(),
-        w.localSteps(), weight, w.role());
+    return w.withWork(w.batchSize(), w.localSteps(), weight);
   }
 }

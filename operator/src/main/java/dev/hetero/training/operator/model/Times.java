@@ -7,10 +7,6 @@ public final class Times {
   private Times() {
   }
 
-  public static Instant parse(String time) {
-    return parse(time, Instant.now());
-  }
-
   public static Instant parse(String time, Instant fallback) {
     if (time == null || time.isBlank()) {
       return fallback;

@@ -1,6 +1,9 @@
 package dev.hetero.training.operator.model;
 
+import dev.hetero.training.api.contract.PlanDocument;
+import dev.hetero.training.api.contract.WorkerEndpoints;
 import dev.hetero.training.api.contract.WorkerEnv;
+import dev.hetero.training.api.contract.WorkerEnvironment;
 import dev.hetero.training.api.planner.WorkerDemand;
 import dev.hetero.training.api.v1alpha1.DatasetSource;
 import dev.hetero.training.api.v1alpha1.DeviceClass;
@@ -8,6 +11,9 @@ import dev.hetero.training.api.v1alpha1.HeteroTrainingJob;
 import dev.hetero.training.api.v1alpha1.HeteroTrainingJobSpec;
 import dev.hetero.training.api.v1alpha1.PlannedWorker;
 import dev.hetero.training.api.v1alpha1.PoolSpec;
+import dev.hetero.training.operator.kueue.KueuePodGroup;
+import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.AffinityBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -24,11 +30,7 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,18 +40,41 @@ import java.util.Map;
  * pod, which is what makes deterministic names and "AlreadyExists means done" safe.
  */
 public final class WorkerPodFactory {
-  /** Hash of the fields that cannot change in a running pod; a mismatch means delete and recreate. */
+  /**
+   * Hash of what a running worker cannot take on without a restart: its name, rank, node, pool,
+   * the world size, the image and the coordinator's address. A mismatch means delete and
+   * recreate. Batch, local steps, weight, sampling and slowdown are not in it: a re-plan delivers
+   * them through the mounted plan file, and the worker picks them up at a round boundary. A queued
+   * job's pods are not pinned, so their hash leaves the node out: the plan learns it after binding.
+   */
   public static final String TEMPLATE_HASH = "training.hetero.dev/template-hash";
   public static final String CONTAINER = "trainer";
-  static final long RUN_AS_USER = 1000;
-  static final String DIRECT_MEMORY = "256m";
+  /** The trainer image's own user (trainer-image/src/image/image.properties, the Dockerfile's USER). */
+  static final long RUN_AS_USER = 10001;
 
   private WorkerPodFactory() {
   }
 
-  /** Everything about the job a worker pod needs, beyond its own plan entry. */
-  public record JobRef(HeteroTrainingJob job, HeteroTrainingJobSpec defaultedSpec, int worldSize, String coordinatorWorker,
-      String defaultImage) {
+  /**
+   * Everything about the job a worker pod needs beyond its own plan entry: the job (owner, name,
+   * namespace), the plan document the worker reads its work from (spec defaulted, every worker),
+   * and the images for pools without one: {@code defaultImage} for cpu pools, {@code gpuImage}
+   * (the CUDA build) for gpu pools.
+   */
+  public record JobRef(HeteroTrainingJob job, PlanDocument plan, String defaultImage, String gpuImage) {
+    /** One image for every pool. */
+    public JobRef(HeteroTrainingJob job, PlanDocument plan, String defaultImage) {
+      this(job, plan, defaultImage, defaultImage);
+    }
+
+    /** The pool's own image, else the configured one for its device class. */
+    String imageFor(PoolSpec pool) {
+      if (pool.image() != null && !pool.image().isBlank()) {
+        return pool.image();
+      }
+      return pool.deviceClass() == DeviceClass.GPU ? gpuImage : defaultImage;
+    }
+
     String name() {
       return job.getMetadata().getName();
     }
@@ -57,13 +82,24 @@ public final class WorkerPodFactory {
     String namespace() {
       return job.getMetadata().getNamespace();
     }
+
+    HeteroTrainingJobSpec defaultedSpec() {
+      return plan.spec();
+    }
+
+    String coordinatorWorker() {
+      return plan.coordinator().map(PlannedWorker::worker)
+          .orElseThrow(() -> new IllegalArgumentException("plan of " + name() + " has no rank 0"));
+    }
   }
 
   public static Pod create(JobRef ref, PlannedWorker worker) {
     PoolSpec pool = ref.defaultedSpec().pools().stream().filter(p -> p.name().equals(worker.pool())).findFirst()
         .orElseThrow(() -> new IllegalArgumentException("worker " + worker.worker() + " names unknown pool " + worker.pool()));
     boolean coordinator = worker.rank() == 0;
-    String image = pool.image() != null && !pool.image().isBlank() ? pool.image() : ref.defaultImage();
+    // Queued by Kueue: no node before admission (the scheduler binds within the admitted flavor).
+    boolean queued = KueuePodGroup.queued(ref.job());
+    String image = ref.imageFor(pool);
     String coordinatorAddr = ChildNames.coordinatorAddress(ref.name(), ref.namespace(), ref.coordinatorWorker());
     Map<String, Quantity> requests = new LinkedHashMap<>();
     Map<String, Quantity> limits = new LinkedHashMap<>();
@@ -72,60 +108,44 @@ public final class WorkerPodFactory {
 
     List<Volume> volumes = new ArrayList<>();
     List<VolumeMount> mounts = new ArrayList<>();
-    volumes.add(new VolumeBuilder().withName("plan").withNewConfigMap().withName(ChildNames.planConfigMap(ref.name()))
-        .endConfigMap().build());
+    volumes.add(planVolume(ref.name(), queued));
     mounts.add(mount("plan", WorkerEnv.PLAN_MOUNT_DIR, true, null));
     // Read-only root filesystem: caches (432 MB of DJL natives) and /tmp live on emptyDirs.
     volumes.add(emptyDir("cache"));
     mounts.add(mount("cache", WorkerEnv.CACHE_MOUNT_DIR, false, null));
     volumes.add(emptyDir("tmp"));
-    mounts.add(mount("tmp", "/tmp", false, null));
-    var claim = ref.defaultedSpec().checkpoint() == null ? null : ref.defaultedSpec().checkpoint().persistentVolumeClaim();
-    if (coordinator && claim != null) {
+    mounts.add(mount("tmp", WorkerEnv.TMP_MOUNT_DIR, false, null));
+    // Only the coordinator writes checkpoints: it mounts the job's checkpoint volume (a claim that outlives the pod, or
+    // the emptyDir the spec asked for); the other workers get an empty directory at the same path.
+    var checkpoint = ref.defaultedSpec().checkpoint();
+    var claim = CheckpointVolume.claimName(ref.name(), checkpoint);
+    if (coordinator && claim.isPresent()) {
       volumes.add(new VolumeBuilder().withName("checkpoints").withNewPersistentVolumeClaim()
-          .withClaimName(claim.claimName()).endPersistentVolumeClaim().build());
-      mounts.add(mount("checkpoints", WorkerEnv.CHECKPOINT_MOUNT_DIR, false, claim.subPath()));
+          .withClaimName(claim.get()).endPersistentVolumeClaim().build());
+      String subPath = checkpoint.persistentVolumeClaim() == null ? null : checkpoint.persistentVolumeClaim().subPath();
+      mounts.add(mount("checkpoints", WorkerEnv.CHECKPOINT_MOUNT_DIR, false, subPath));
+    } else if (coordinator && checkpoint != null && checkpoint.emptyDir() != null && checkpoint.emptyDir().sizeLimit() != null) {
+      volumes.add(new VolumeBuilder().withName("checkpoints").withNewEmptyDir()
+          .withSizeLimit(new Quantity(checkpoint.emptyDir().sizeLimit())).endEmptyDir().build());
+      mounts.add(mount("checkpoints", WorkerEnv.CHECKPOINT_MOUNT_DIR, false, null));
     } else {
       volumes.add(emptyDir("checkpoints"));
       mounts.add(mount("checkpoints", WorkerEnv.CHECKPOINT_MOUNT_DIR, false, null));
     }
     String dataDir = dataVolume(ref.defaultedSpec().dataset().source(), volumes, mounts);
 
-    List<EnvVar> env = new ArrayList<>();
-    env.add(env(WorkerEnv.JOB_NAME, ref.name()));
-    env.add(new EnvVarBuilder().withName(WorkerEnv.JOB_NAMESPACE).withNewValueFrom().withNewFieldRef()
-        .withFieldPath("metadata.namespace").endFieldRef().endValueFrom().build());
-    env.add(env(WorkerEnv.WORKER_NAME, worker.worker()));
-    env.add(env(WorkerEnv.RANK, String.valueOf(worker.rank())));
-    env.add(env(WorkerEnv.WORLD_SIZE, String.valueOf(ref.worldSize())));
-    env.add(env(WorkerEnv.POOL, worker.pool()));
-    env.add(env(WorkerEnv.DEVICE_CLASS, worker.deviceClass().wireName()));
-    env.add(env(WorkerEnv.BATCH_SIZE, String.valueOf(worker.batchSize())));
-    env.add(env(WorkerEnv.LOCAL_STEPS, String.valueOf(worker.localSteps())));
-    env.add(env(WorkerEnv.AGG_WEIGHT, String.valueOf(worker.weight())));
-    env.add(env(WorkerEnv.COORDINATOR_ADDR, coordinatorAddr));
-    env.add(new EnvVarBuilder().withName(WorkerEnv.TOKEN).withNewValueFrom().withNewSecretKeyRef()
-        .withName(ChildNames.tokenSecret(ref.name())).withKey(ChildNames.TOKEN_KEY).endSecretKeyRef().endValueFrom().build());
-    env.add(env(WorkerEnv.PLAN_FILE, WorkerEnv.PLAN_MOUNT_DIR + "/" + WorkerEnv.PLAN_FILE_NAME));
-    env.add(env(WorkerEnv.CHECKPOINT_DIR, WorkerEnv.CHECKPOINT_MOUNT_DIR));
-    env.add(env(WorkerEnv.DATA_DIR, dataDir));
-    env.add(env(WorkerEnv.METRICS_PORT, String.valueOf(WorkerEnv.METRICS_DEFAULT_PORT)));
-    env.add(env(WorkerEnv.DJL_OFFLINE, "true"));
-    env.add(env(WorkerEnv.DJL_CACHE_DIR, WorkerEnv.CACHE_MOUNT_DIR + "/djl"));
-    env.add(env(WorkerEnv.PYTORCH_NUM_THREADS, String.valueOf(threads)));
-    env.add(env(WorkerEnv.OMP_NUM_THREADS, String.valueOf(threads)));
-    // With more than one OpenMP thread the default busy-wait policy collapses throughput on shared cores.
-    env.add(env(WorkerEnv.OMP_WAIT_POLICY, "PASSIVE"));
-    // Direct buffers are freed only at GC; without a cap RSS grows by gigabytes over a long run.
-    // The heap follows the container's memory limit, leaving room for native PyTorch memory.
-    env.add(env(WorkerEnv.JAVA_TOOL_OPTIONS, "-XX:MaxDirectMemorySize=" + DIRECT_MEMORY
-        + " -XX:MaxRAMPercentage=50 -Dai.djl.offline=true -Djava.io.tmpdir=/tmp"));
-    env.add(env("HOME", "/tmp"));
+    WorkerEndpoints endpoints = new WorkerEndpoints(coordinatorAddr, WorkerEnv.PLAN_MOUNT_DIR + "/" + WorkerEnv.PLAN_FILE_NAME,
+        WorkerEnv.CHECKPOINT_MOUNT_DIR, dataDir, WorkerEnv.CACHE_MOUNT_DIR + "/djl", WorkerEnv.TMP_MOUNT_DIR,
+        String.valueOf(WorkerEnv.METRICS_DEFAULT_PORT));
+    List<EnvVar> env = environment(ref, WorkerEnvironment.of(ref.plan(), worker, endpoints, threads));
 
     Container container = new ContainerBuilder()
         .withName(CONTAINER)
         .withImage(image)
         .withImagePullPolicy("IfNotPresent")
+        // A worker that fails (no CUDA device, bad data) says why on stderr; the kubelet keeps the end of it as the
+        // container's termination message, which the operator quotes in status.
+        .withTerminationMessagePolicy("FallbackToLogsOnError")
         // The image's entrypoint runs the trainer jar; "worker" selects the in-cluster worker mode.
         .withArgs("worker")
         .withEnv(env)
@@ -146,13 +166,19 @@ public final class WorkerPodFactory {
         .map(t -> new Toleration(t.effect(), t.key(), t.operator(), t.tolerationSeconds(), t.value())).toList();
 
     Map<String, String> annotations = new LinkedHashMap<>();
-    annotations.put(TEMPLATE_HASH, templateHash(worker, ref.worldSize(), image, coordinatorAddr));
+    annotations.put(TEMPLATE_HASH, templateHash(queued ? worker.withPlacement(null, worker.capacity()) : worker,
+        ref.plan().worldSize(), image, coordinatorAddr));
+    Map<String, String> labels = JobLabels.forWorker(ref.name(), worker);
+    if (queued) {
+      labels.putAll(KueuePodGroup.podLabels(ref.job()));
+      annotations.putAll(KueuePodGroup.podAnnotations(ref.plan().worldSize()));
+    }
 
     return new PodBuilder()
         .withNewMetadata()
           .withName(worker.worker())
           .withNamespace(ref.namespace())
-          .withLabels(JobLabels.forWorker(ref.name(), worker))
+          .withLabels(labels)
           .withAnnotations(annotations)
           .withOwnerReferences(ownerReference(ref.job()))
         .endMetadata()
@@ -165,13 +191,12 @@ public final class WorkerPodFactory {
           // Only the coordinator reports status to the API server; the others need no token.
           .withAutomountServiceAccountToken(coordinator)
           .withEnableServiceLinks(false)
-          .withTerminationGracePeriodSeconds(30L)
+          // The coordinator's SIGTERM protocol (end the round, checkpoint, stop the workers, exit 75) runs within this;
+          // the trainer gets the same value as HTJ_TERMINATION_GRACE_SECONDS. Other workers stop at once on SIGTERM.
+          .withTerminationGracePeriodSeconds(coordinator ? (long) WorkerEnvironment.terminationGraceSeconds(ref.plan()) : 30L)
           .withNodeSelector(pool.nodeSelector() == null || pool.nodeSelector().isEmpty() ? null : pool.nodeSelector())
           .withTolerations(tolerations)
-          .withNewAffinity().withNewNodeAffinity().withNewRequiredDuringSchedulingIgnoredDuringExecution()
-            .addNewNodeSelectorTerm().addNewMatchField().withKey("metadata.name").withOperator("In")
-              .withValues(worker.node()).endMatchField().endNodeSelectorTerm()
-          .endRequiredDuringSchedulingIgnoredDuringExecution().endNodeAffinity().endAffinity()
+          .withAffinity(queued ? null : pinnedTo(worker.node()))
           .withNewSecurityContext()
             .withRunAsNonRoot(true)
             .withRunAsUser(RUN_AS_USER)
@@ -183,6 +208,44 @@ public final class WorkerPodFactory {
           .withVolumes(volumes)
         .endSpec()
         .build();
+  }
+
+  /** Required node affinity to the planned node: the scheduler binds the pod where the planner counted it. */
+  private static Affinity pinnedTo(String node) {
+    return new AffinityBuilder().withNewNodeAffinity().withNewRequiredDuringSchedulingIgnoredDuringExecution()
+        .addNewNodeSelectorTerm().addNewMatchField().withKey("metadata.name").withOperator("In")
+        .withValues(node).endMatchField().endNodeSelectorTerm()
+        .endRequiredDuringSchedulingIgnoredDuringExecution().endNodeAffinity().build();
+  }
+
+  /**
+   * The plan ConfigMap as a volume. A queued job's plan is written only once its pods are bound
+   * (sized from their nodes); until then the ConfigMap has no plan file, and because a queued pod
+   * mounts that one key (not optional), the kubelet holds its container until the plan is there.
+   */
+  private static Volume planVolume(String job, boolean onlyPlanFile) {
+    var builder = new VolumeBuilder().withName("plan").withNewConfigMap().withName(ChildNames.planConfigMap(job));
+    if (onlyPlanFile) {
+      builder = builder.addNewItem().withKey(WorkerEnv.PLAN_FILE_NAME).withPath(WorkerEnv.PLAN_FILE_NAME).endItem()
+          .withOptional(false);
+    }
+    return builder.endConfigMap().build();
+  }
+
+  /**
+   * The one worker environment ({@link WorkerEnvironment}) as the pod's variables: the namespace
+   * comes from the downward API (the pod's own), the token by reference to the job's Secret, so
+   * neither is a literal in the pod spec. Nothing else sets a worker variable.
+   */
+  static List<EnvVar> environment(JobRef ref, Map<String, String> variables) {
+    List<EnvVar> env = new ArrayList<>();
+    variables.forEach((name, value) -> env.add(WorkerEnv.JOB_NAMESPACE.equals(name)
+        ? new EnvVarBuilder().withName(name).withNewValueFrom().withNewFieldRef().withFieldPath("metadata.namespace")
+            .endFieldRef().endValueFrom().build()
+        : new EnvVar(name, value, null)));
+    env.add(new EnvVarBuilder().withName(WorkerEnv.TOKEN).withNewValueFrom().withNewSecretKeyRef()
+        .withName(ChildNames.tokenSecret(ref.name())).withKey(ChildNames.TOKEN_KEY).endSecretKeyRef().endValueFrom().build());
+    return env;
   }
 
   public static OwnerReference ownerReference(HeteroTrainingJob job) {
@@ -249,18 +312,8 @@ public final class WorkerPodFactory {
   }
 
   static String templateHash(PlannedWorker w, int worldSize, String image, String coordinatorAddr) {
-    String key = String.join("|", w.worker(), String.valueOf(w.rank()), w.node(), w.pool(), String.valueOf(worldSize),
-        image, coordinatorAddr);
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest, 0, 8);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static EnvVar env(String name, String value) {
-    return new EnvVar(name, value, null);
+    return Hashes.shortHash(String.join("|", w.worker(), String.valueOf(w.rank()), w.node(), w.pool(),
+        String.valueOf(worldSize), image, coordinatorAddr));
   }
 
   private static Volume emptyDir(String name) {

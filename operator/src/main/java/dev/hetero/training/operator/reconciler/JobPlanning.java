@@ -8,6 +8,10 @@ import dev.hetero.training.api.v1alpha1.JobPhase;
 import dev.hetero.training.api.v1alpha1.PlannedWorker;
 import dev.hetero.training.api.v1alpha1.PoolSpec;
 import dev.hetero.training.operator.config.OperatorConfig;
+import dev.hetero.training.operator.metrics.JobMetrics;
+import dev.hetero.training.operator.model.JobObservation;
+import dev.hetero.training.operator.model.Reason;
+import dev.hetero.training.operator.model.StatusAggregator;
 import dev.hetero.training.operator.model.NodeHealth;
 import dev.hetero.training.operator.model.NodeInventoryBuilder;
 import dev.hetero.training.operator.model.ReservedCapacity;
@@ -15,6 +19,7 @@ import dev.hetero.training.operator.model.StuckWorkers;
 import dev.hetero.training.operator.model.PlanStabilizer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,11 +43,16 @@ public class JobPlanning {
   @Inject
   CapacityLedger ledger;
 
+  @Inject
+  JobMetrics metrics;
+
   /**
    * KEPT: the plan stands; FRESH: planned from scratch; REPLANNED: workers of lost nodes moved;
-   * MOVED: workers the scheduler could not place moved elsewhere; UNSCHEDULABLE: no plan fits.
+   * MOVED: workers the scheduler could not place moved elsewhere; SHORT: workers of lost nodes fit nowhere else, but
+   * the coordinator's node stands: the plan is kept and the others train (Degraded), looked at again; UNSCHEDULABLE: no
+   * plan fits and nothing trains.
    */
-  public enum Kind { KEPT, FRESH, REPLANNED, MOVED, UNSCHEDULABLE }
+  public enum Kind { KEPT, FRESH, REPLANNED, MOVED, SHORT, UNSCHEDULABLE }
 
   /**
    * @param workers the plan to run (empty when unschedulable)
@@ -51,6 +61,55 @@ public class JobPlanning {
    */
   public record Outcome(Kind kind, List<PlannedWorker> workers, String message, Set<String> lostNodes,
       Optional<java.time.Instant> recheckAt) {
+  }
+
+  /** How long an active job may go without a reconcile when nothing else asks for one. */
+  static final Duration IDLE_RECHECK = Duration.ofMinutes(10);
+
+  /**
+   * The plan step: decide the plan and report it. A plan found: the job is active with it (Events
+   * and the re-plan counter say what changed), looked at again when a NotReady node's grace or a
+   * refused worker's grace ends. No plan: Unschedulable with the planner's message, retried.
+   */
+  public Optional<Outcome> step(JobObservation obs, HeteroTrainingJobSpec spec, StatusAggregator status) {
+    Outcome plan = plan(obs, spec);
+    if (plan.kind() == Kind.UNSCHEDULABLE) {
+      status.unschedulable(plan.message());
+      status.wakeAt(obs.now().plus(config.unschedulableRetry()));
+      return Optional.empty();
+    }
+    announce(obs, plan, status);
+    status.active(spec, plan.workers());
+    plan.recheckAt().ifPresent(status::wakeAt);
+    status.wakeAt(obs.now().plus(IDLE_RECHECK));
+    return Optional.of(plan);
+  }
+
+  private void announce(JobObservation obs, Outcome plan, StatusAggregator status) {
+    switch (plan.kind()) {
+      case FRESH -> {
+        if (!plan.workers().equals(obs.previousPlan())) {
+          long nodes = plan.workers().stream().map(PlannedWorker::node).distinct().count();
+          boolean first = obs.previousPlan().isEmpty();
+          status.event(first ? Reason.Planned : Reason.Replanned, "", plan.workers().size() + " worker(s) on " + nodes
+              + " node(s)");
+          if (!first) {
+            metrics.replanned("SpecOrCapacityChanged");
+          }
+        }
+      }
+      case REPLANNED -> {
+        status.event(Reason.NodeLost, String.join(",", plan.lostNodes()), plan.message());
+        metrics.replanned("NodeLost");
+      }
+      case MOVED -> {
+        status.event(Reason.WorkerUnschedulable, plan.message(), plan.message());
+        metrics.replanned("WorkerUnschedulable");
+      }
+      case SHORT -> status.event(Reason.NodeLost, plan.message(), plan.message());
+      default -> {
+      }
+    }
   }
 
   /**
@@ -131,6 +190,13 @@ public class JobPlanning {
     // Not enough room for the same count: let auto pools shrink to what fits (within their bounds).
     Outcome any = planFresh(obs, spec, health.lost(), Kind.REPLANNED);
     if (any.kind() == Kind.UNSCHEDULABLE) {
+      Optional<PlannedWorker> rank0 = previous.stream().filter(w -> w.rank() == 0).findFirst();
+      if (rank0.isPresent() && !health.lost().contains(rank0.get().node())) {
+        // The coordinator stands and trains with the others: keep the plan (Running, Degraded), try again soon.
+        return new Outcome(Kind.SHORT, previous, "node(s) " + health.lost() + " lost; their workers fit nowhere else ("
+            + any.message() + "); the other workers keep training", Set.of(),
+            Optional.of(obs.now().plus(config.unschedulableRetry())));
+      }
       return any;
     }
     return new Outcome(Kind.REPLANNED, any.workers(), "node(s) " + health.lost() + " lost; planned every worker again",
@@ -167,7 +233,7 @@ public class JobPlanning {
       int n = counts.getOrDefault(p.name(), 0L).intValue();
       return new PoolSpec(p.name(), p.deviceClass(), n, Math.min(n, p.minReplicas()), Math.max(n, p.maxReplicas()),
           p.gpusPerWorker(), p.cpusPerWorker(), p.capacityPerWorker(), p.simulatedSlowdown(), p.nodeSelector(),
-          p.tolerations(), p.resources(), p.image());
+          p.tolerations(), p.resources(), p.image(), p.deviceFallback());
     }).toList();
     return new HeteroTrainingJobSpec(spec.model(), spec.dataset(), spec.training(), spec.allocation(), spec.sampling(),
         spec.aggregation(), pools, spec.runPolicy(), spec.checkpoint());

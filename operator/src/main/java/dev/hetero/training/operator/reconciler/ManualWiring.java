@@ -3,10 +3,14 @@ package dev.hetero.training.operator.reconciler;
 import dev.hetero.training.api.planner.CapacityPlanner;
 import dev.hetero.training.operator.config.GpuCapacityTable;
 import dev.hetero.training.operator.config.OperatorConfig;
+import dev.hetero.training.operator.kueue.KueuePods;
+import dev.hetero.training.operator.kueue.OrphanedGroups;
+import dev.hetero.training.operator.kueue.QueuedJobs;
+import dev.hetero.training.operator.kueue.Workloads;
 import dev.hetero.training.operator.metrics.JobMetrics;
-import dev.hetero.training.operator.model.RestartPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 
 /**
  * Builds the reconciler without CDI, for plain Java Operator SDK runs: the Fabric8 mock-server
@@ -17,38 +21,67 @@ public final class ManualWiring {
   }
 
   public static HeteroTrainingJobReconciler reconciler(KubernetesClient client, OperatorConfig config,
-      MeterRegistry registry, boolean serverSideApply) {
-    PodExpectations expectations = new PodExpectations();
-    WorkerPodManager pods = new WorkerPodManager();
-    pods.client = client;
-    pods.expectations = expectations;
-    StatusWriter statusWriter = new StatusWriter();
-    statusWriter.client = client;
-    statusWriter.serverSideApply = serverSideApply;
-    JobEvents events = new JobEvents();
-    events.client = client;
+      MeterRegistry registry, boolean serverSideApply, Clock clock) {
+    JobMetrics metrics = JobMetrics.forRegistry(registry);
+    PodDeletions deletions = new PodDeletions();
+    WorkerPodManager podManager = new WorkerPodManager();
+    podManager.deletions = deletions;
+    WorkerPodSync pods = new WorkerPodSync();
+    pods.config = config;
+    pods.deletions = deletions;
+    pods.pods = podManager;
+    pods.metrics = metrics;
+
+    JobObserver observer = new JobObserver();
+    observer.clock = clock;
+    observer.deletions = deletions;
+    observer.metrics = metrics;
+    FinishedJobs finished = new FinishedJobs();
+    finished.pods = pods;
+    RunPolicySteps runPolicy = new RunPolicySteps();
+    runPolicy.pods = pods;
     JobPlanning planning = new JobPlanning();
-    planning.planner = new CapacityPlanner(GpuCapacityTable.plannerConfig(config.gpuCapacity()));
+    CapacityPlanner planner = new CapacityPlanner(GpuCapacityTable.plannerConfig(config.gpuCapacity()));
+    planning.planner = planner;
     planning.config = config;
     planning.ledger = new CapacityLedger();
+    planning.metrics = metrics;
+    StatusRecorder statusRecorder = new StatusRecorder();
+    statusRecorder.serverSideApply = serverSideApply;
+    JobEvents events = new JobEvents();
+    events.client = client;
+    events.clock = clock;
 
-    JobMetrics metrics = JobMetrics.forRegistry(registry);
-    WorkerPodSync podSync = new WorkerPodSync();
-    podSync.config = config;
-    podSync.restartPolicy = new RestartPolicy(config.backoffBase(), config.backoffMax());
-    podSync.pods = pods;
-    podSync.events = events;
-    podSync.metrics = metrics;
+    JobChildren children = new JobChildren();
+    KueuePods kueuePods = new KueuePods();
+    Workloads workloads = new Workloads();
+    OrphanedGroups orphans = new OrphanedGroups();
+    orphans.kueuePods = kueuePods;
+    orphans.clock = clock;
+    QueuedJobs queue = new QueuedJobs();
+    queue.planner = planner;
+    queue.config = config;
+    queue.children = children;
+    queue.pods = pods;
+    queue.kueuePods = kueuePods;
+    queue.workloads = workloads;
+    queue.metrics = metrics;
 
     HeteroTrainingJobReconciler r = new HeteroTrainingJobReconciler();
     r.config = config;
+    r.observer = observer;
+    r.finished = finished;
+    r.specCheck = new SpecCheck();
+    r.runPolicy = runPolicy;
     r.planning = planning;
-    r.statusWriter = statusWriter;
+    r.children = children;
+    r.pods = pods;
+    r.statusRecorder = statusRecorder;
     r.events = events;
     r.metrics = metrics;
-    r.expectations = expectations;
-    r.client = client;
-    r.podSync = podSync;
+    r.queue = queue;
+    r.workloads = workloads;
+    r.orphans = orphans;
     return r;
   }
 }

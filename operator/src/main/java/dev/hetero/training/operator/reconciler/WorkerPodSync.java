@@ -1,19 +1,23 @@
 package dev.hetero.training.operator.reconciler;
 
+import dev.hetero.training.api.contract.PlanDocument;
 import dev.hetero.training.api.v1alpha1.CleanPodPolicy;
+import dev.hetero.training.api.v1alpha1.HeteroTrainingJob;
 import dev.hetero.training.api.v1alpha1.HeteroTrainingJobSpec;
+import dev.hetero.training.api.v1alpha1.JobPhase;
 import dev.hetero.training.api.v1alpha1.PlannedWorker;
-import dev.hetero.training.api.v1alpha1.RestartRecord;
 import dev.hetero.training.operator.config.OperatorConfig;
 import dev.hetero.training.operator.metrics.JobMetrics;
-import dev.hetero.training.operator.model.JobStatuses;
+import dev.hetero.training.operator.model.JobObservation;
 import dev.hetero.training.operator.model.NodeHealth;
 import dev.hetero.training.operator.model.PodResources;
-import dev.hetero.training.operator.model.RestartDecider;
-import dev.hetero.training.operator.model.RestartPolicy;
+import dev.hetero.training.operator.model.Reason;
+import dev.hetero.training.operator.model.RestartBudget;
+import dev.hetero.training.operator.model.StatusAggregator;
 import dev.hetero.training.operator.model.WorkerPodFactory;
 import dev.hetero.training.operator.model.WorkerPodState;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
@@ -28,122 +32,209 @@ import java.util.stream.Collectors;
 /**
  * The worker-pod step: make the pods match the plan. Creates the missing ones, deletes those no
  * longer planned or whose pinned fields changed, restarts failed ones after their backoff (or
- * gives up past backoffLimit), force-deletes pods stuck Terminating on lost nodes, and applies
- * cleanPodPolicy at the end. The decisions are the pure RestartDecider and WorkerPodFactory; this
- * class only carries them out.
+ * fails the job past backoffLimit), force-deletes pods stuck Terminating on lost nodes, and
+ * applies cleanPodPolicy at the end. The decisions are the pure RestartDecider and
+ * WorkerPodFactory; this class carries them out and reports each outcome to the aggregator as it
+ * happens, so a later failure in the same reconcile cannot lose a restart already done.
  */
 @ApplicationScoped
 public class WorkerPodSync {
   @Inject
   OperatorConfig config;
   @Inject
-  RestartPolicy restartPolicy;
-  @Inject
   WorkerPodManager pods;
   @Inject
-  JobEvents events;
+  PodDeletions deletions;
   @Inject
   JobMetrics metrics;
 
-  /** Suspend: every worker pod goes. */
-  public void deleteAll(JobObservation obs) {
-    obs.podsByWorker().values().forEach(state -> deleteOnce(state, obs.now()));
+  /** Suspend: every worker pod goes; returns how many were deleted. */
+  public int deleteAll(JobObservation obs, Context<HeteroTrainingJob> context) {
+    int deleted = 0;
+    for (WorkerPodState state : obs.podsByWorker().values()) {
+      deleted += deleteOnce(state, obs.now(), context) ? 1 : 0;
+    }
+    return deleted;
   }
 
-  /** What the pod step did: restarts recorded, when to look again, or a reason to give up. */
-  public record Result(List<RestartRecord> restarts, Optional<Instant> wakeUp, Optional<String> giveUp, int created) {
-  }
-
-  public Result sync(JobObservation obs, HeteroTrainingJobSpec spec, List<PlannedWorker> plan,
-      Set<String> lostNodes) {
+  public void sync(JobObservation obs, HeteroTrainingJobSpec spec, PlanDocument document, Set<String> lostNodes,
+      Context<HeteroTrainingJob> context, StatusAggregator status) {
     Instant now = obs.now();
-    Map<String, PlannedWorker> planned = plan.stream().collect(Collectors.toMap(PlannedWorker::worker, w -> w, (x, y) -> x));
-    String coordinator = plan.stream().filter(w -> w.rank() == 0).map(PlannedWorker::worker).findFirst().orElseThrow();
-    var ref = new WorkerPodFactory.JobRef(obs.job(), spec, plan.size(), coordinator, config.trainerImage());
-    List<RestartRecord> restarts = obs.restarts();
+    var ref = new WorkerPodFactory.JobRef(obs.job(), document, config.trainerImage(),
+        config.trainerGpuImage().filter(i -> !i.isBlank()).orElse(config.trainerImage()));
+    Set<String> planned = document.workers().stream().map(PlannedWorker::worker).collect(Collectors.toSet());
     Set<String> lostOrGone = lostOrGoneNodes(obs);
 
     // Pods no longer in the plan (a re-plan dropped or renamed them).
-    for (WorkerPodState state : obs.podsByWorker().values()) {
-      if (!planned.containsKey(state.name())) {
-        deleteOnce(state, now);
-      }
-    }
-    List<RestartDecider.FailedWorker> failed = new ArrayList<>();
-    List<String> createdNames = new ArrayList<>();
+    obs.podsByWorker().values().stream().filter(s -> !planned.contains(s.name())).forEach(s -> deleteOnce(s, now, context));
+    List<RestartBudget.Disruption> disruptions = new ArrayList<>();
+    List<String> created = new ArrayList<>();
     List<String> refusals = new ArrayList<>();
-    boolean coordinatorDone = Optional.ofNullable(obs.podsByWorker().get(coordinator))
+    Optional<PlannedWorker> coordinator = document.coordinator();
+    boolean coordinatorDone = coordinator.map(c -> obs.podsByWorker().get(c.worker()))
         .map(s -> s.kind() == WorkerPodState.Kind.SUCCEEDED).orElse(false);
-    for (PlannedWorker worker : plan) {
+    // The operator itself stopped the coordinator (a restart, a move): the workers it stopped in turn (exit 75) are no disruption.
+    boolean coordinatorStoppedByUs = coordinator.map(c -> pods.deletedByUs(obs.namespace(), c.worker(), now)).orElse(false);
+    for (PlannedWorker worker : document.workers()) {
       WorkerPodState state = obs.podsByWorker().get(worker.worker());
-      Pod pod = state == null ? null : state.pod();
-      if (pod == null) {
-        if (!coordinatorDone && !pods.creationPending(null, obs.namespace(), worker.worker(), now)) {
-          Optional<String> refused = pods.create(WorkerPodFactory.create(ref, worker), now);
-          if (refused.isPresent()) {
-            refusals.add(refused.get());
-          } else {
-            createdNames.add(worker.worker());
-          }
+      String absentKey = obs.job().getMetadata().getUid() + "/" + worker.worker();
+      if (state == null) {
+        if (coordinatorDone) {
+          continue;
         }
+        if (vanished(obs, worker.worker())) {
+          // Deleted behind the operator's back (a user, the eviction API, a preemption): a disruption with a backoff.
+          disruptions.add(new RestartBudget.Disruption(worker.worker(), WorkerPodState.REASON_POD_DELETED,
+              deletions.firstSeen(absentKey, now)));
+          continue;
+        }
+        createPod(ref, worker, context, created, refusals);
         continue;
       }
-      pods.creationPending(pod, obs.namespace(), worker.worker(), now);
+      deletions.forget(absentKey);
+      Pod pod = state.pod();
       if (state.kind() == WorkerPodState.Kind.TERMINATING) {
         String node = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
         if (node != null && lostOrGone.contains(node)) {
-          pods.forceDelete(pod, now);
+          pods.forceDelete(pod, context, now);
         }
         continue;
       }
       if (pods.deletionPending(pod, now)) {
         continue;
       }
-      Pod desired = WorkerPodFactory.create(ref, worker);
-      String want = desired.getMetadata().getAnnotations().get(WorkerPodFactory.TEMPLATE_HASH);
-      String have = pod.getMetadata().getAnnotations() == null ? null
-          : pod.getMetadata().getAnnotations().get(WorkerPodFactory.TEMPLATE_HASH);
-      boolean onLostNode = lostNodes.contains(nodeOf(pod));
-      if (state.kind() != WorkerPodState.Kind.SUCCEEDED && (!Objects.equals(want, have) || onLostNode)) {
+      if (state.kind() != WorkerPodState.Kind.SUCCEEDED && lostNodes.contains(nodeOf(pod))) {
+        disruptions.add(new RestartBudget.Disruption(worker.worker(), WorkerPodState.REASON_NODE_LOST,
+            lostAt(obs, nodeOf(pod), state.uid())));
+        continue;
+      }
+      if (state.kind() != WorkerPodState.Kind.SUCCEEDED && !sameTemplate(pod, ref, worker)) {
         // Moved by a re-plan: recreate at once (no backoff: the worker did nothing wrong).
-        if (onLostNode) {
-          restarts = JobStatuses.recordRestart(restarts, WorkerPodState.REASON_NODE_LOST, worker.worker(), now);
-          metrics.workerRestarted(WorkerPodState.REASON_NODE_LOST);
-        }
-        pods.delete(pod, now);
+        pods.delete(pod, context, now);
         continue;
       }
       if (state.kind() == WorkerPodState.Kind.FAILED) {
-        failed.add(new RestartDecider.FailedWorker(worker.worker(), state.uid(), state.failureReason(), state.finishedAt()));
+        if (WorkerPodState.REASON_STOPPED.equals(state.failureReason()) && coordinatorStoppedByUs) {
+          // Stopped with the coordinator this operator restarted: recreated with it, not counted.
+          pods.delete(pod, context, now);
+          continue;
+        }
+        disruptions.add(new RestartBudget.Disruption(worker.worker(), state.failureReason(), state.finishedAt()));
       }
     }
-    if (!createdNames.isEmpty()) {
-      events.normal(obs.job(), "WorkersCreated", "created " + createdNames.size() + " worker pod(s): "
-          + abbreviate(createdNames));
+    restart(obs, spec, ref, disruptions, context, status, created, refusals);
+    status.podsCreated(created);
+    if (!created.isEmpty()) {
+      status.event(Reason.WorkersCreated, String.join(",", created), "created " + created.size() + " worker pod(s): "
+          + abbreviate(created));
     }
-    RestartDecider.Decision decision = RestartDecider.decide(failed, JobStatuses.restartCount(restarts),
-        spec.runPolicy().backoffLimit(), restartPolicy, now);
-    if (decision.giveUp().isPresent()) {
-      return new Result(restarts, Optional.empty(), decision.giveUp(), createdNames.size());
-    }
-    for (RestartDecider.Restart restart : decision.restarts()) {
-      var f = restart.worker();
-      restarts = JobStatuses.recordRestart(restarts, f.reason(), f.worker(), now);
-      metrics.workerRestarted(f.reason());
-      events.warning(obs.job(), "WorkerFailed", "worker " + f.worker() + " failed (" + f.reason() + "); recreating it"
-          + " with the same rank (restart " + JobStatuses.restartCount(restarts) + " of at most "
-          + spec.runPolicy().backoffLimit() + ")");
-      pods.delete(obs.podsByWorker().get(f.worker()).pod(), now);
-    }
-    Optional<Instant> wakeUp = decision.waitUntil();
     if (!refusals.isEmpty()) {
       // e.g. a ResourceQuota or an admission policy: say so, and try again in a while.
-      events.warning(obs.job(), "WorkerCreateRefused", "the API server refused " + refusals.size() + " worker pod(s): "
+      status.blocked(Reason.WorkerCreateRefused, "the API server refused " + refusals.size() + " worker pod(s): "
           + String.join("; ", refusals.subList(0, Math.min(3, refusals.size()))));
-      Instant retry = now.plus(config.unschedulableRetry());
-      wakeUp = Optional.of(wakeUp.filter(w -> w.isBefore(retry)).orElse(retry));
+      status.wakeAt(now.plus(config.unschedulableRetry()));
     }
-    return new Result(restarts, wakeUp, Optional.empty(), createdNames.size());
+  }
+
+  private void createPod(WorkerPodFactory.JobRef ref, PlannedWorker worker, Context<HeteroTrainingJob> context,
+      List<String> created, List<String> refusals) {
+    pods.create(WorkerPodFactory.create(ref, worker), context).ifPresentOrElse(refusals::add, () -> created.add(worker.worker()));
+  }
+
+  /**
+   * Restarts the disrupted workers whose backoff (per cause) has passed, counting each against its
+   * cause's budget; waits for the others; fails the job when a cause has no restart left. A failed
+   * or lost worker's pod is deleted (its replacement is created on the next reconcile, as soon as
+   * the deletion shows); a vanished one's is created now.
+   */
+  private void restart(JobObservation obs, HeteroTrainingJobSpec spec, WorkerPodFactory.JobRef ref,
+      List<RestartBudget.Disruption> disruptions, Context<HeteroTrainingJob> context, StatusAggregator status,
+      List<String> created, List<String> refusals) {
+    RestartBudget.Decision decision = RestartBudget.decide(disruptions, status.restarts(), spec.runPolicy(), obs.now());
+    if (decision.exhausted().isPresent()) {
+      var exhausted = decision.exhausted().get();
+      String message = exhausted.message();
+      if (exhausted.reason() == Reason.NoCudaDevice) {
+        message += disruptions.stream().filter(d -> WorkerPodState.REASON_NO_CUDA_DEVICE.equals(d.reason())).findFirst()
+            .map(d -> lastWords(obs, d.worker())).orElse("");
+      }
+      status.failed(exhausted.reason(), message, spec);
+      return;
+    }
+    Map<String, PlannedWorker> byName = ref.plan().workers().stream()
+        .collect(Collectors.toMap(PlannedWorker::worker, w -> w, (a, b) -> a));
+    for (RestartBudget.Disruption d : decision.restarts()) {
+      if (WorkerPodState.REASON_POD_DELETED.equals(d.reason())) {
+        int before = created.size();
+        createPod(ref, byName.get(d.worker()), context, created, refusals);
+        if (created.size() == before) {
+          continue;
+        }
+      } else {
+        WorkerPodState state = obs.podsByWorker().get(d.worker());
+        if (WorkerPodState.REASON_NODE_LOST.equals(d.reason()) && state.kind() == WorkerPodState.Kind.TERMINATING) {
+          pods.forceDelete(state.pod(), context, obs.now());
+        } else {
+          pods.delete(state.pod(), context, obs.now());
+        }
+      }
+      status.restarted(d.reason(), d.worker());
+      metrics.workerRestarted(d.reason());
+      RestartBudget.Bounds bounds = RestartBudget.bounds(spec.runPolicy(), d.cause());
+      String count = "restart " + RestartBudget.causeCount(status.restarts(), d.cause()) + " of at most " + bounds.limit()
+          + " for " + d.cause().wireName();
+      switch (d.reason()) {
+        case WorkerPodState.REASON_POD_DELETED -> status.event(Reason.WorkerReplaced, d.worker(), "the pod of worker "
+            + d.worker() + " was deleted (not by the operator); recreated it with the same rank (" + count + ")");
+        case WorkerPodState.REASON_NODE_LOST -> status.event(Reason.WorkerReplaced, d.worker() + "/" + d.reason(),
+            "worker " + d.worker() + " lost its node; recreating it on its new node with the same rank (" + count + ")");
+        case WorkerPodState.REASON_STOPPED, WorkerPodState.REASON_EVICTED -> status.event(Reason.WorkerReplaced,
+            d.worker() + "/" + d.reason(), "worker " + d.worker() + " was " + (WorkerPodState.REASON_STOPPED.equals(d.reason())
+                ? "stopped on request after checkpointing (exit 75)" : "evicted") + "; recreating it with the same rank ("
+                + count + ")");
+        case WorkerPodState.REASON_NO_CUDA_DEVICE -> status.event(Reason.WorkerFailed, d.worker() + "/" + d.reason(),
+            "worker pod " + d.worker() + " exited 69 (NoCudaDevice: no usable CUDA device)" + lastWords(obs, d.worker())
+                + "; recreating it with the same rank (" + count + ")");
+        default -> status.event(Reason.WorkerFailed, d.worker() + "/" + d.reason(), "worker " + d.worker() + " failed ("
+            + d.reason() + "); recreating it with the same rank (" + count + ")");
+      }
+    }
+    decision.waitUntil().ifPresent(status::wakeAt);
+  }
+
+  /** ": <the trainer's last line>" of a worker's stopped pod, or "" when it left none. */
+  private static String lastWords(JobObservation obs, String worker) {
+    WorkerPodState state = obs.podsByWorker().get(worker);
+    String words = state == null ? null : WorkerPodState.lastWords(state.pod());
+    return words == null ? "" : ": " + words;
+  }
+
+  /** When a lost node's worker stopped: the node's NotReady time plus the grace, or (a deleted node) when first seen. */
+  private Instant lostAt(JobObservation obs, String node, String podUid) {
+    return obs.nodes().stream().filter(n -> n.getMetadata().getName().equals(node)).findFirst()
+        .flatMap(n -> NodeHealth.notReadySince(n, obs.now())).map(t -> t.plus(config.nodeLostGrace()))
+        .orElseGet(() -> deletions.firstSeen("lost/" + podUid, obs.now()));
+  }
+
+  /**
+   * A worker of the running (or restarting) job's previous plan has no pod, and this operator did
+   * not delete it: the pod was deleted behind its back, and the new one is a replacement to count.
+   * Not for workers new to the plan, pods never created (refused), nor while a queued job waits for Kueue.
+   */
+  private boolean vanished(JobObservation obs, String worker) {
+    JobPhase phase = obs.previousPhase();
+    // Running, or back to Planned while its coordinator restarts (a coordinator of this job has reported before).
+    boolean trained = phase == JobPhase.Running || (phase == JobPhase.Planned && obs.status().coordinator() != null
+        && obs.status().coordinator().startedAt() != null);
+    return trained && obs.previousPlan().stream().anyMatch(w -> w.worker().equals(worker))
+        && !pods.deletedByUs(obs.namespace(), worker, obs.now());
+  }
+
+  private static boolean sameTemplate(Pod pod, WorkerPodFactory.JobRef ref, PlannedWorker worker) {
+    String want = WorkerPodFactory.create(ref, worker).getMetadata().getAnnotations().get(WorkerPodFactory.TEMPLATE_HASH);
+    String have = pod.getMetadata().getAnnotations() == null ? null
+        : pod.getMetadata().getAnnotations().get(WorkerPodFactory.TEMPLATE_HASH);
+    return Objects.equals(want, have);
   }
 
   private Set<String> lostOrGoneNodes(JobObservation obs) {
@@ -159,10 +250,13 @@ public class WorkerPodSync {
     return PodResources.pinnedNode(pod).orElse(null);
   }
 
-  private void deleteOnce(WorkerPodState state, Instant now) {
-    if (state.kind() != WorkerPodState.Kind.TERMINATING && !pods.deletionPending(state.pod(), now)) {
-      pods.delete(state.pod(), now);
+  /** Deletes a pod unless it is already going; true when this call deleted it. */
+  private boolean deleteOnce(WorkerPodState state, Instant now, Context<HeteroTrainingJob> context) {
+    if (state.kind() == WorkerPodState.Kind.TERMINATING || pods.deletionPending(state.pod(), now)) {
+      return false;
     }
+    pods.delete(state.pod(), context, now);
+    return true;
   }
 
   private static String abbreviate(List<String> names) {
@@ -174,7 +268,7 @@ public class WorkerPodSync {
    * cleanPodPolicy: Running deletes workers still pending or running, All deletes every worker,
    * None keeps them (for logs). The succeeded coordinator is kept under Running.
    */
-  public void cleanUp(JobObservation obs, CleanPodPolicy policy, Set<String> keep) {
+  public void cleanUp(JobObservation obs, CleanPodPolicy policy, Set<String> keep, Context<HeteroTrainingJob> context) {
     for (WorkerPodState state : obs.podsByWorker().values()) {
       boolean active = state.kind() == WorkerPodState.Kind.PENDING || state.kind() == WorkerPodState.Kind.RUNNING;
       boolean delete = switch (policy) {
@@ -183,7 +277,7 @@ public class WorkerPodSync {
         case NONE -> false;
       };
       if (delete) {
-        deleteOnce(state, obs.now());
+        deleteOnce(state, obs.now(), context);
       }
     }
   }

@@ -50,11 +50,7 @@ public final class OperatorBenchmark {
       client.nodes().resource(n).create();
     }
     for (int j = 0; j < jobs; j++) {
-      String yaml = Fixtures.MIXED_JOB.formatted("job-" + j, "bench-" + (j % 10))
-          .replace("replicas: 2", "replicas: " + cpuWorkers)
-          .replace("replicas: 1", "replicas: 2")
-          .replace("cpusPerWorker: 2", "cpusPerWorker: 1");
-      client.resource(Fixtures.fromYaml(yaml)).create();
+      client.resource(Fixtures.mixed("job-" + j, "bench-" + (j % 10), 2, cpuWorkers, 1).job()).create();
     }
     int expectedPods = jobs * (cpuWorkers + 2);
     System.out.printf("cluster: %d GPU nodes, %d jobs, %d worker pods expected, %d reconcile threads%n", gpuNodes, jobs,
@@ -64,8 +60,8 @@ public final class OperatorBenchmark {
     long heapBefore = usedHeap();
     long start = System.nanoTime();
     var reconciler = ManualWiring.reconciler(client,
-        Fixtures.config(Duration.ofSeconds(10), Duration.ofMinutes(5), Duration.ofMinutes(2)), new SimpleMeterRegistry(),
-        false);
+        Fixtures.config(Duration.ofSeconds(10), Duration.ofMinutes(2)), new SimpleMeterRegistry(),
+        false, java.time.Clock.systemUTC());
     Operator operator = new Operator(o -> o.withKubernetesClient(client).withUseSSAToPatchPrimaryResource(false)
         .withSSABasedCreateUpdateMatchForDependentResources(false).withCloseClientOnStop(false)
         .withConcurrentReconciliationThreads(threads));

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class LeaderElectionConfigTest {
   static OperatorConfig withElection(boolean enabled) {
-    OperatorConfig base = Fixtures.config(Duration.ofSeconds(10), Duration.ofMinutes(5), Duration.ofMinutes(2));
+    OperatorConfig base = Fixtures.config(Duration.ofSeconds(10), Duration.ofMinutes(2));
     return (OperatorConfig) java.lang.reflect.Proxy.newProxyInstance(OperatorConfig.class.getClassLoader(),
         new Class<?>[] {OperatorConfig.class}, (proxy, method, args) -> method.getName().equals("leaderElectionEnabled")
             ? enabled : method.invoke(base, args));

@@ -9,7 +9,7 @@ import dev.hetero.training.api.v1alpha1.JobCondition;
 import dev.hetero.training.api.v1alpha1.JobPhase;
 import dev.hetero.training.api.v1alpha1.PlannedWorker;
 import dev.hetero.training.api.v1alpha1.TrainingProgress;
-import dev.hetero.training.api.v1alpha1.WorkerRole;
+import dev.hetero.training.operator.Fixtures;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.time.Instant;
@@ -41,23 +41,48 @@ class PhaseAndStatusTest {
   }
 
   @Test
-  void everyPhaseReportsAllSixConditionsOnePerType() {
+  void everyPhaseReportsEveryConditionOncePerTypeInDescribeOrder() {
     for (JobPhase phase : JobPhase.values()) {
-      var wanted = PhaseCalculator.conditionsFor(new PhaseCalculator.Verdict(phase, "Because", "message"));
-      assertThat(wanted).extracting(Conditions.Wanted::type).containsExactlyInAnyOrder(ConditionType.values());
+      var wanted = PhaseCalculator.conditionsFor(new PhaseCalculator.Verdict(phase, Reason.Planned, "message"));
+      // Queued is the eleventh, only on jobs labelled kueue.x-k8s.io/queue-name (QueuedCondition adds it).
+      assertThat(wanted).extracting(Conditions.Wanted::type).containsExactly(ConditionType.Planned, ConditionType.Pending,
+          ConditionType.Running, ConditionType.Degraded, ConditionType.CoordinatorReady, ConditionType.CheckpointReady,
+          ConditionType.Suspended, ConditionType.Succeeded, ConditionType.Failed, ConditionType.Unschedulable);
       assertThat(wanted).filteredOn(Conditions.Wanted::status).extracting(w -> w.type().name())
           .allMatch(type -> !type.equals("Failed") || phase == JobPhase.Failed);
     }
   }
 
   @Test
+  void pendingIsTrueWhileTheJobWaitsToTrainAndRunningOnlyWhileItTrains() {
+    // Kubeflow Trainer #2713: users expect Pending until the job runs, Running while it runs, each by type.
+    for (JobPhase phase : JobPhase.values()) {
+      var wanted = PhaseCalculator.conditionsFor(new PhaseCalculator.Verdict(phase, Reason.Planned, "message"));
+      boolean waiting = phase == JobPhase.Pending || phase == JobPhase.Planned || phase == JobPhase.Queued
+          || phase == JobPhase.Unschedulable;
+      assertThat(wanted).filteredOn(w -> w.type() == ConditionType.Pending).singleElement()
+          .satisfies(w -> assertThat(w.status()).as(phase.name()).isEqualTo(waiting));
+      assertThat(wanted).filteredOn(w -> w.type() == ConditionType.Running).singleElement()
+          .satisfies(w -> assertThat(w.status()).as(phase.name()).isEqualTo(phase == JobPhase.Running));
+    }
+    var waitingForClaim = PhaseCalculator.conditionsFor(new PhaseCalculator.Verdict(JobPhase.Planned, Reason.WorkersStarting, "m"),
+        null, new PhaseCalculator.Health(WorkerAvailability.degraded(JobPhase.Planned, 2, List.of()),
+            CoordinatorTracker.notRunning("x"), new Conditions.Wanted(ConditionType.CheckpointReady, false, Reason.ClaimPending,
+                "PersistentVolumeClaim j-checkpoints is Pending: ...")));
+    assertThat(waitingForClaim).filteredOn(w -> w.type() == ConditionType.Pending).singleElement().satisfies(w -> {
+      assertThat(w.reason()).isEqualTo(Reason.WaitingForCheckpointVolume);
+      assertThat(w.message()).startsWith("PersistentVolumeClaim j-checkpoints is Pending");
+    });
+  }
+
+  @Test
   void lastTransitionTimeMovesOnlyWhenTheStatusDoes() {
-    var running = PhaseCalculator.conditionsFor(new PhaseCalculator.Verdict(JobPhase.Running, "WorkersRunning", "m"));
+    var running = PhaseCalculator.conditionsFor(new PhaseCalculator.Verdict(JobPhase.Running, Reason.WorkersRunning, "m"));
     List<JobCondition> first = Conditions.merge(null, running, 1, T0);
     List<JobCondition> again = Conditions.merge(first, running, 2, T0.plusSeconds(60));
     assertThat(Conditions.find(again, ConditionType.Running).orElseThrow().lastTransitionTime()).isEqualTo(T0.toString());
     assertThat(Conditions.find(again, ConditionType.Running).orElseThrow().observedGeneration()).isEqualTo(2);
-    var done = PhaseCalculator.conditionsFor(new PhaseCalculator.Verdict(JobPhase.Succeeded, "Completed", "m"));
+    var done = PhaseCalculator.conditionsFor(new PhaseCalculator.Verdict(JobPhase.Succeeded, Reason.Completed, "m"));
     List<JobCondition> later = Conditions.merge(again, done, 2, T0.plusSeconds(120));
     assertThat(Conditions.find(later, ConditionType.Running).orElseThrow().lastTransitionTime())
         .isEqualTo(T0.plusSeconds(120).toString());
@@ -66,13 +91,13 @@ class PhaseAndStatusTest {
 
   @Test
   void statusNeverCarriesTheTrainersFieldsAndIsStableWhenNothingChanged() {
-    PlannedWorker w = new PlannedWorker("j-cpu-0", 0, "n", "cpu", DeviceClass.CPU, 1.0, 32, 1, 1.0, WorkerRole.FAST);
-    var facts = new JobStatuses.Facts(new PhaseCalculator.Verdict(JobPhase.Planned, "WorkersStarting", "m"), List.of(w),
-        List.of(), "0/1", T0.toString(), null, List.of());
+    PlannedWorker w = Fixtures.worker("j-cpu-0", 0, "n", "cpu", DeviceClass.CPU);
+    var facts = new JobStatuses.Facts(new PhaseCalculator.Verdict(JobPhase.Planned, Reason.WorkersStarting, "m"), List.of(w),
+        List.of(), "0/1", T0.toString(), null, List.of(), null);
     HeteroTrainingJobStatus first = JobStatuses.next(null, facts, 3, T0);
     HeteroTrainingJobStatus withTrainer = new HeteroTrainingJobStatus(first.observedGeneration(), first.phase(),
         first.conditions(), first.plan(), first.pools(), first.workersReady(),
-        new TrainingProgress(5L, 0.1, 100L, 1.0, 0.5, 10.0, T0.toString()), null, first.startTime(),
+        TrainingProgress.of(5L, 0.1, 100L, 1.0, 0.5, 10.0, T0.toString(), null), null, first.startTime(),
         first.completionTime(), first.restartCount(), first.restarts());
     HeteroTrainingJobStatus second = JobStatuses.next(withTrainer, facts, 3, T0.plusSeconds(30));
     assertThat(second.training()).isNull();
@@ -89,6 +114,12 @@ class PhaseAndStatusTest {
     assertThat(ledger).extracting(r -> r.reason() + "=" + r.count() + "@" + r.lastWorker())
         .containsExactly("PodFailed=2@c", "OOMKilled=1@b");
     assertThat(JobStatuses.restartCount(ledger)).isEqualTo(3);
+    // Kueue's evictions are in the ledger but not failures: they count neither against backoffLimit nor in restartCount.
+    ledger = JobStatuses.recordRestart(ledger, "Preempted", "a", T0.plusSeconds(2));
+    ledger = JobStatuses.recordRestart(ledger, "EvictedByKueue", "a", T0.plusSeconds(3));
+    assertThat(ledger).extracting(r -> r.reason() + "=" + r.count())
+        .containsExactly("PodFailed=2", "OOMKilled=1", "Preempted=1", "EvictedByKueue=1");
+    assertThat(JobStatuses.restartCount(ledger)).isEqualTo(3);
   }
 
   @Test
@@ -103,5 +134,12 @@ class PhaseAndStatusTest {
         .withReason("Evicted").endStatus().build();
     assertThat(WorkerPodState.of(evicted, T0).failureReason()).isEqualTo("Evicted");
     assertThat(WorkerPodState.of(evicted, T0).finishedAt()).isEqualTo(T0);
+    Pod noCuda = new PodBuilder().withNewMetadata().withName("p").endMetadata().withNewStatus().withPhase("Failed")
+        .addNewContainerStatus().withName("trainer").withNewState().withNewTerminated().withReason("Error").withExitCode(69)
+        .withMessage("Picked up JAVA_TOOL_OPTIONS: -Xmx1g\nerror: worker p (pool gpu) asked for a CUDA device\n")
+        .withFinishedAt(T0.toString()).endTerminated().endState().endContainerStatus().endStatus().build();
+    assertThat(WorkerPodState.of(noCuda, T0).failureReason()).isEqualTo("NoCudaDevice");
+    assertThat(WorkerPodState.lastWords(noCuda)).isEqualTo("error: worker p (pool gpu) asked for a CUDA device");
+    assertThat(WorkerPodState.lastWords(oom)).isNull();
   }
 }

@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hetero.training.api.v1alpha1.DeviceClass;
 import dev.hetero.training.api.v1alpha1.PlannedWorker;
-import dev.hetero.training.api.v1alpha1.WorkerRole;
+import dev.hetero.training.operator.Fixtures;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class PlanStabilizerTest {
   static PlannedWorker w(String name, int rank, String node, int batch, double weight) {
-    return new PlannedWorker(name, rank, node, "cpu", DeviceClass.CPU, 2.0, batch, 1, weight, WorkerRole.FAST);
+    return Fixtures.worker(name, rank, node, "cpu", DeviceClass.CPU).withPlacement(node, 2.0).withWork(batch, 1, weight);
   }
 
   @Test

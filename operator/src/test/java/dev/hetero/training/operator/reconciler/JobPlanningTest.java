@@ -10,6 +10,9 @@ import dev.hetero.training.api.v1alpha1.JobPhase;
 import dev.hetero.training.api.v1alpha1.PlannedWorker;
 import dev.hetero.training.api.validation.SpecDefaults;
 import dev.hetero.training.operator.Fixtures;
+import dev.hetero.training.operator.metrics.JobMetrics;
+import dev.hetero.training.operator.model.JobObservation;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.fabric8.kubernetes.api.model.Node;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,8 +31,9 @@ class JobPlanningTest {
   static JobPlanning planning() {
     JobPlanning p = new JobPlanning();
     p.planner = new CapacityPlanner(PlannerConfig.defaults());
-    p.config = Fixtures.config(Duration.ofSeconds(10), Duration.ofMinutes(5), Duration.ofMinutes(2));
+    p.config = Fixtures.config(Duration.ofSeconds(10), Duration.ofMinutes(2));
     p.ledger = new CapacityLedger();
+    p.metrics = JobMetrics.forRegistry(new SimpleMeterRegistry());
     return p;
   }
 
@@ -141,8 +145,8 @@ class JobPlanningTest {
     var ledger = new CapacityLedger();
     HeteroTrainingJob job = Fixtures.job("first", "ns");
     var spec = SpecDefaults.apply(job.getSpec());
-    PlannedWorker gpuWorker = new PlannedWorker("first-gpu-0", 0, "gpu-1", "gpu", dev.hetero.training.api.v1alpha1.DeviceClass.GPU,
-        96.0, 64, 1, 1.0, null);
+    PlannedWorker gpuWorker = Fixtures.worker("first-gpu-0", 0, "gpu-1", "gpu", dev.hetero.training.api.v1alpha1.DeviceClass.GPU)
+        .withPlacement("gpu-1", 96.0).withWork(64, 1, 1.0);
     ledger.reserve("uid-first", "ns", spec, List.of(gpuWorker), NOW);
     var inventory = dev.hetero.training.operator.model.NodeInventoryBuilder.build(cluster(), List.of(), "uid-other", java.util.Set.of());
 

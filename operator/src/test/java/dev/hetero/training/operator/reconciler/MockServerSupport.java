@@ -1,9 +1,10 @@
 package dev.hetero.training.operator.reconciler;
 
-import static org.assertj.core.api.Assertions.fail;
+import dev.hetero.training.operator.Fixtures;
 
 import dev.hetero.training.api.v1alpha1.HeteroTrainingJob;
 import dev.hetero.training.api.v1alpha1.JobPhase;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
 
 /** Helpers for driving the mock API server as the kubelet and the user would. */
 public final class MockServerSupport {
@@ -30,30 +32,23 @@ public final class MockServerSupport {
     }
   }
 
-  public static void await(String what, Duration timeout, BooleanSupplier condition) {
-    Instant end = Instant.now().plus(timeout);
-    while (Instant.now().isBefore(end)) {
-      try {
-        if (condition.getAsBoolean()) {
-          return;
-        }
-      } catch (RuntimeException ignored) {
-        // not there yet
-      }
-      sleep(40);
-    }
-    if (!condition.getAsBoolean()) {
-      fail("timed out after " + timeout + " waiting for: " + what);
-    }
+  /**
+   * The cluster most mock-server tests start from: the CRD, an A100 node and two 4-core CPU nodes,
+   * and a started operator with 1 s backoff (4 s cap) and a 1 s node-lost grace.
+   */
+  public static MockOperator startOnMixedNodes(KubernetesClient client) throws Exception {
+    applyCrd(client);
+    client.nodes().resource(Fixtures.gpuNode("gpu-node-1", "NVIDIA-A100-SXM4-80GB")).create();
+    client.nodes().resource(Fixtures.cpuNode("cpu-node-1", "4")).create();
+    client.nodes().resource(Fixtures.cpuNode("cpu-node-2", "4")).create();
+    return new MockOperator(client, Fixtures.config(Duration.ofSeconds(1), Duration.ofSeconds(1)))
+        .start();
   }
 
-  public static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+  /** Waits until the condition holds; fails after the timeout naming what was awaited. */
+  public static void await(String what, Duration timeout, BooleanSupplier condition) {
+    Awaitility.await(what).atMost(timeout).pollInterval(Duration.ofMillis(40)).ignoreExceptions()
+        .until(condition::getAsBoolean);
   }
 
   public static List<Pod> workerPods(KubernetesClient client, String ns, String job) {
@@ -93,8 +88,17 @@ public final class MockServerSupport {
     }
   }
 
+  /** Event objects of this reason (repeats fold into one object). */
   public static long events(KubernetesClient client, String ns, String reason) {
-    return client.v1().events().inNamespace(ns).list().getItems().stream().filter(e -> reason.equals(e.getReason()))
-        .count();
+    return eventsOf(client, ns, reason).size();
+  }
+
+  /** Occurrences of this reason: the folded Events' counts added up. */
+  public static int occurrences(KubernetesClient client, String ns, String reason) {
+    return eventsOf(client, ns, reason).stream().mapToInt(e -> e.getCount() == null ? 1 : e.getCount()).sum();
+  }
+
+  public static List<Event> eventsOf(KubernetesClient client, String ns, String reason) {
+    return client.v1().events().inNamespace(ns).list().getItems().stream().filter(e -> reason.equals(e.getReason())).toList();
   }
 }

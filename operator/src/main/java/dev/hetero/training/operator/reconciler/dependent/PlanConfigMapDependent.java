@@ -11,7 +11,10 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
-/** The plan document, mounted into every worker; a re-plan updates it in place (no pod restart). */
+/**
+ * The plan document, mounted into every worker; a re-plan updates it in place (no pod restart).
+ * Without a plan file while a queued job's plan is withheld (its pods' containers wait for it).
+ */
 @KubernetesDependent(informer = @Informer(labelSelector = JobLabels.MANAGED_SELECTOR))
 public class PlanConfigMapDependent extends CRUDKubernetesDependentResource<ConfigMap, HeteroTrainingJob> {
 
@@ -22,13 +25,14 @@ public class PlanConfigMapDependent extends CRUDKubernetesDependentResource<Conf
   @Override
   protected ConfigMap desired(HeteroTrainingJob job, Context<HeteroTrainingJob> context) {
     String name = job.getMetadata().getName();
+    String plan = DesiredPlan.from(context).json();
     return new ConfigMapBuilder()
         .withNewMetadata()
           .withName(ChildNames.planConfigMap(name))
           .withNamespace(job.getMetadata().getNamespace())
           .withLabels(JobLabels.forChild(name, JobLabels.COMPONENT_PLAN))
         .endMetadata()
-        .addToData(WorkerEnv.PLAN_FILE_NAME, DesiredPlan.from(context).json())
+        .withData(plan == null ? java.util.Map.of() : java.util.Map.of(WorkerEnv.PLAN_FILE_NAME, plan))
         .build();
   }
 }

@@ -1,12 +1,12 @@
-package dev.hetero.training.operator.reconciler;
+package dev.hetero.training.operator.model;
 
 import dev.hetero.training.api.v1alpha1.HeteroTrainingJob;
 import dev.hetero.training.api.v1alpha1.HeteroTrainingJobStatus;
 import dev.hetero.training.api.v1alpha1.JobPhase;
 import dev.hetero.training.api.v1alpha1.PlannedWorker;
-import dev.hetero.training.operator.model.WorkerPodState;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.time.Instant;
 import java.util.Collection;
@@ -26,7 +26,14 @@ public record JobObservation(
     Collection<Node> nodes,
     Collection<Pod> allPods,
     Optional<ConfigMap> planConfigMap,
+    Optional<PersistentVolumeClaim> checkpointClaim,
     Instant now) {
+
+  /** Without a checkpoint claim observed (tests that do not look at it). */
+  public JobObservation(HeteroTrainingJob job, HeteroTrainingJobStatus status, Map<String, WorkerPodState> podsByWorker,
+      Collection<Node> nodes, Collection<Pod> allPods, Optional<ConfigMap> planConfigMap, Instant now) {
+    this(job, status, podsByWorker, nodes, allPods, planConfigMap, Optional.empty(), now);
+  }
 
   public String name() {
     return job.getMetadata().getName();
