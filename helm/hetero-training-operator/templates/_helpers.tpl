@@ -69,22 +69,31 @@ a Role per watched namespace otherwise. Keep in sync with the contract (RbacCont
 - apiGroups: ["training.hetero.dev"]
   resources: ["heterotrainingjobs/status"]
   verbs: ["get", "patch", "update"]
-# Worker pods.
+# Worker pods; patch only for jobs queued by Kueue (its finalizer on stopped pods, the group's retriable annotation).
 - apiGroups: [""]
   resources: ["pods"]
-  verbs: ["get", "list", "watch", "create", "delete"]
+  verbs: ["get", "list", "watch", "create", "delete", "patch"]
+# Kueue's Workloads, read-only (admission and evictions of queued jobs; used when Kueue is installed).
+- apiGroups: ["kueue.x-k8s.io"]
+  resources: ["workloads"]
+  verbs: ["get", "list", "watch"]
 # Per-job children.
 - apiGroups: [""]
   resources: ["services", "configmaps", "secrets", "serviceaccounts"]
   verbs: ["get", "list", "watch", "create", "patch", "update", "delete"]
+# Checkpoint claims: created from spec.checkpoint.claimTemplate (never updated; deleted with the job by the garbage
+# collector, or kept with whenDeleted: Retain); watched for their phase (also claims jobs name as their own).
+- apiGroups: [""]
+  resources: ["persistentvolumeclaims"]
+  verbs: ["get", "list", "watch", "create"]
 # Per-job trainer Role and RoleBinding.
 - apiGroups: ["rbac.authorization.k8s.io"]
   resources: ["roles", "rolebindings"]
   verbs: ["get", "list", "watch", "create", "patch", "update", "delete"]
-# Kubernetes events.
+# Kubernetes events: create, and get + patch to fold a repeat into the existing Event (count, lastTimestamp).
 - apiGroups: [""]
   resources: ["events"]
-  verbs: ["create", "patch"]
+  verbs: ["get", "create", "patch"]
 {{- end }}
 
 {{/* Node inventory for the planner: always cluster-wide. */}}

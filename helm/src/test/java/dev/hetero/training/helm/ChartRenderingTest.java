@@ -48,7 +48,7 @@ class ChartRenderingTest {
     Container operator = operatorContainer(deployment);
 
     assertThat(deployment.getSpec().getReplicas()).isEqualTo(1);
-    assertThat(operator.getImage()).isEqualTo("hetero-training/operator:" + appVersion());
+    assertThat(operator.getImage()).isEqualTo("docker.io/hetero-training/operator:" + appVersion());
     assertThat(operator.getCommand()).containsExactly("java", "-jar", "/deployments/quarkus-run.jar");
     assertThat(operator.getPorts()).singleElement().satisfies(p -> {
       assertThat(p.getContainerPort()).isEqualTo(8080);
@@ -91,9 +91,11 @@ class ChartRenderingTest {
     Map<String, EnvVar> env = env(Chart.single(Chart.render(Map.of()), Deployment.class));
 
     assertThat(env.get("HETERO_WATCH_NAMESPACES").getValue()).isEmpty();
-    assertThat(env.get("HETERO_TRAINER_IMAGE").getValue()).isEqualTo("hetero-training/trainer:0.1.0");
-    assertThat(env.get("HETERO_BACKOFF_BASE").getValue()).isEqualTo("10s");
-    assertThat(env.get("HETERO_BACKOFF_MAX").getValue()).isEqualTo("5m");
+    assertThat(env.get("HETERO_TRAINER_IMAGE").getValue()).isEqualTo("docker.io/hetero-training/trainer:0.1.0");
+    assertThat(env.get("HETERO_TRAINER_GPU_IMAGE").getValue()).as("no GPU image given: GPU pools get the trainer image")
+        .isEqualTo("docker.io/hetero-training/trainer:0.1.0");
+    assertThat(env.get("HETERO_RETRY_INTERVAL").getValue()).isEqualTo("10s");
+    assertThat(env).doesNotContainKeys("HETERO_BACKOFF_BASE", "HETERO_BACKOFF_MAX");
     assertThat(env.get("HETERO_NODE_LOST_GRACE").getValue()).isEqualTo("2m");
     assertThat(env.get("HETERO_LEADER_ELECTION_ENABLED").getValue()).isEqualTo("true");
     assertThat(env.get("POD_NAMESPACE").getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
@@ -105,18 +107,19 @@ class ChartRenderingTest {
   void everyContractVariableIsSetAndNoOtherHeteroVariable() {
     Deployment deployment = Chart.single(Chart.render(sets(
         "gpuCapacity.A100", 96, "gpuCapacity.V100", "32.5", "watchNamespaces[0]", "team-a", "watchNamespaces[1]", "team-b",
-        "trainer.image", "registry.example.com/trainer:1.2.3", "restartBackoff.base", "PT15S",
-        "restartBackoff.max", "10m", "nodeLostGrace", "90s")), Deployment.class);
+        "trainer.image", "registry.example.com/trainer:1.2.3", "trainer.gpuImage", "registry.example.com/trainer:1.2.3-cu124",
+        "retryInterval", "PT15S",
+        "nodeLostGrace", "90s")), Deployment.class);
     Map<String, EnvVar> env = env(deployment);
 
-    assertThat(OperatorContract.environmentVariables()).hasSizeGreaterThanOrEqualTo(8);
+    assertThat(OperatorContract.environmentVariables()).hasSizeGreaterThanOrEqualTo(7);
     assertThat(env.keySet().stream().filter(n -> n.startsWith("HETERO_") || n.equals("POD_NAMESPACE")))
         .containsExactlyInAnyOrderElementsOf(OperatorContract.environmentVariables());
     assertThat(env.get("HETERO_GPU_CAPACITY").getValue()).isEqualTo("A100=96,V100=32.5");
     assertThat(env.get("HETERO_WATCH_NAMESPACES").getValue()).isEqualTo("team-a,team-b");
     assertThat(env.get("HETERO_TRAINER_IMAGE").getValue()).isEqualTo("registry.example.com/trainer:1.2.3");
-    assertThat(env.get("HETERO_BACKOFF_BASE").getValue()).isEqualTo("PT15S");
-    assertThat(env.get("HETERO_BACKOFF_MAX").getValue()).isEqualTo("10m");
+    assertThat(env.get("HETERO_TRAINER_GPU_IMAGE").getValue()).isEqualTo("registry.example.com/trainer:1.2.3-cu124");
+    assertThat(env.get("HETERO_RETRY_INTERVAL").getValue()).isEqualTo("PT15S");
     assertThat(env.get("HETERO_NODE_LOST_GRACE").getValue()).isEqualTo("90s");
   }
 

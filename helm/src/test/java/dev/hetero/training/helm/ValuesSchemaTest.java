@@ -21,7 +21,7 @@ class ValuesSchemaTest {
         Arguments.of(sets("image.repository", "Registry.Example.com/Operator"), "/image/repository"),
         Arguments.of(sets("watchNamespaces[0]", "team-a", "watchNamespaces[1]", "Team_B"), "/watchNamespaces/1"),
         Arguments.of(sets("watchNamespaces", "team-a"), "/watchNamespaces"),
-        Arguments.of(sets("restartBackoff.base", "ten seconds"), "/restartBackoff/base"),
+        Arguments.of(sets("retryInterval", "ten seconds"), "/retryInterval"),
         Arguments.of(sets("nodeLostGrace", "2 minutes"), "/nodeLostGrace"),
         Arguments.of(sets("gpuCapacity.A100", -5), "/gpuCapacity/A100"),
         Arguments.of(sets("gpuCapacity.A100", "fast"), "/gpuCapacity/A100"),
@@ -30,6 +30,7 @@ class ValuesSchemaTest {
         Arguments.of(sets("podSecurityContext.runAsUser", 0), "/podSecurityContext/runAsUser"),
         Arguments.of(sets("extraEnv[0].name", "HETERO_TRAINER_IMAGE", "extraEnv[0].value", "x"), "/extraEnv/0/name"),
         Arguments.of(sets("trainer.image", ""), "/trainer/image"),
+        Arguments.of(sets("trainer.gpuImage", "registry.example.com/trainer:1 cu124"), "/trainer/gpuImage"),
         Arguments.of(sets("livenessProbe.periodSeconds", 0), "/livenessProbe/periodSeconds"),
         Arguments.of(sets("replicas", 2), "additional properties 'replicas' not allowed"),
         Arguments.of(sets("metrics.serviceMonitor.enable", true), "at '/metrics/serviceMonitor': additional properties 'enable' not allowed"));
@@ -66,7 +67,7 @@ class ValuesSchemaTest {
 
   static Stream<Map<String, Object>> acceptedEdgeValues() {
     return Stream.of(
-        sets("restartBackoff.base", "PT10S", "restartBackoff.max", "1h30m", "nodeLostGrace", "PT2M"),
+        sets("retryInterval", "PT10S", "nodeLostGrace", "PT2M"),
         sets("gpuCapacity.A100", 96, "gpuCapacity.RTX-A6000", "56.5"),
         sets("image.tag", "0.1.0@sha256:" + "a".repeat(64)),
         sets("replicaCount", 3, "podDisruptionBudget.enabled", true, "podDisruptionBudget.minAvailable", 2));
