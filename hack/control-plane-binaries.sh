@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
-# Builds a real Kubernetes control plane for the integration tests from the Go module proxy:
-# kube-apiserver, kube-controller-manager, kube-scheduler, kubectl (k8s.io/kubernetes), etcd
-# (go.etcd.io/etcd/server/v3), kwok and kwokctl (sigs.k8s.io/kwok). No Docker, no downloads of
-# prebuilt binaries: everything is compiled here. Cached per version: a warm run only checks the
-# stamp. Prints the binaries folder on its last line.
+# Builds a real Kubernetes for the integration tests and the local cluster from the Go module proxy:
+# kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, and the node side kubelet and
+# kube-proxy (k8s.io/kubernetes, all in one `go build` so they share the compile), etcd
+# (go.etcd.io/etcd/server/v3), kwok and kwokctl (sigs.k8s.io/kwok), CoreDNS (github.com/coredns/coredns)
+# and the sandbox image's `pause` program (pause.c from the k8s.io/kubernetes module zip). No Docker,
+# no downloads of prebuilt binaries: everything is compiled here. Cached per version: a warm run only
+# checks the stamp. Prints the binaries folder on its last line.
 #
-# Usage: hack/control-plane-binaries.sh            (env: K8S_VERSION, ETCD_VERSION, KWOK_VERSION, K8S_BIN_CACHE)
+# Usage: hack/control-plane-binaries.sh   (env: K8S_VERSION, ETCD_VERSION, KWOK_VERSION, COREDNS_VERSION, K8S_BIN_CACHE)
 set -euo pipefail
 K8S_VERSION="${K8S_VERSION:-v1.36.3}"
 STAGING_VERSION="v0.${K8S_VERSION#v1.}"          # v1.36.3 -> v0.36.3 (published staging tags match)
 ETCD_VERSION="${ETCD_VERSION:-v3.6.16}"          # etcd 3.6.x pairs with Kubernetes 1.36
 KWOK_VERSION="${KWOK_VERSION:-v0.8.0}"
-CACHE="${K8S_BIN_CACHE:-$HOME/.cache/hetero-k8s-bins}/${K8S_VERSION}-${ETCD_VERSION}-${KWOK_VERSION}"
+COREDNS_VERSION="${COREDNS_VERSION:-v1.14.7}"
+CACHE="${K8S_BIN_CACHE:-$HOME/.cache/hetero-k8s-bins}/${K8S_VERSION}-${ETCD_VERSION}-${KWOK_VERSION}-${COREDNS_VERSION}"
 export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-mod=mod
 
 if [ -f "$CACHE/.done" ]; then
@@ -51,6 +54,8 @@ import (
 	_ "k8s.io/kubernetes/cmd/kube-controller-manager"
 	_ "k8s.io/kubernetes/cmd/kube-scheduler"
 	_ "k8s.io/kubernetes/cmd/kubectl"
+	_ "k8s.io/kubernetes/cmd/kubelet"
+	_ "k8s.io/kubernetes/cmd/kube-proxy"
 )
 GO
 go mod tidy
@@ -64,8 +69,14 @@ for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
 done
 go build -trimpath -tags selinux,notest,grpcnotrace -ldflags "$LD" -o "$CACHE/" \
   k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
-  k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl
+  k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl \
+  k8s.io/kubernetes/cmd/kubelet k8s.io/kubernetes/cmd/kube-proxy
 echo "kubernetes binaries built after $(( $(date +%s) - start )) s" >&2
+# The pause program of the sandbox image: a few lines of C shipped in the same module zip.
+if command -v gcc >/dev/null; then
+  gcc -Os -static -Wall -DVERSION="${K8S_VERSION}-local" -o "$CACHE/pause" \
+    "$(go env GOMODCACHE)/k8s.io/kubernetes@${K8S_VERSION}/build/pause/linux/pause.c" && strip "$CACHE/pause"
+fi
 
 # --- etcd: the module root of go.etcd.io/etcd/server/v3 is package main; it has relative replaces,
 # so it too is built from a wrapper module.
@@ -83,6 +94,10 @@ GOBIN="$CACHE" go install "sigs.k8s.io/kwok/cmd/kwok@${KWOK_VERSION}" "sigs.k8s.
 go mod download "sigs.k8s.io/kwok@${KWOK_VERSION}"
 cp -r "$(go env GOMODCACHE)/sigs.k8s.io/kwok@${KWOK_VERSION}/kustomize/stage" "$CACHE/kwok-stages"
 chmod -R u+w "$CACHE/kwok-stages"
+
+# --- CoreDNS for the local cluster's DNS (headless-Service names): no replaces, plain go install.
+GOBIN="$CACHE" go install -trimpath -ldflags "-s -w" "github.com/coredns/coredns@${COREDNS_VERSION}"
+echo "coredns built after $(( $(date +%s) - start )) s" >&2
 
 "$CACHE/kube-apiserver" --version >&2
 "$CACHE/etcd" --version | head -1 >&2

@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -177,22 +179,10 @@ public final class ControlPlane {
    * Established condition by a moment.
    */
   public String kubectlEventually(String... args) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (true) {
-      try {
-        return kubectl(args);
-      } catch (AssertionError e) {
-        if (System.nanoTime() > deadline) {
-          throw e;
-        }
-        try {
-          Thread.sleep(500);
-        } catch (InterruptedException interrupted) {
-          Thread.currentThread().interrupt();
-          throw e;
-        }
-      }
-    }
+    AtomicReference<String> out = new AtomicReference<>();
+    Awaitility.await("kubectl " + String.join(" ", args)).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+        .untilAsserted(() -> out.set(kubectl(args)));
+    return out.get();
   }
 
   /** Installs (or updates) the committed CRD and waits until it is Established. */

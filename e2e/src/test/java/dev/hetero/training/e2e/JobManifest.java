@@ -1,5 +1,6 @@
 package dev.hetero.training.e2e;
 
+import dev.hetero.training.api.testing.JobYaml;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayList;
@@ -11,27 +12,14 @@ import java.util.Map;
  * the Java records would never produce) and let the API server judge it.
  */
 final class JobManifest {
-  static final String VALID = """
-      apiVersion: training.hetero.dev/v1alpha1
-      kind: HeteroTrainingJob
-      metadata:
-        name: NAME
-      spec:
-        model: {name: lenet}
-        dataset: {name: fashion-mnist, source: {path: /data/fashion-mnist}}
-        training: {algorithm: biasedLocalSGD, epochs: 2, batch: {perWorker: 32}}
-        pools:
-        - {name: gpu, deviceClass: gpu, replicas: 2}
-        - {name: cpu, deviceClass: cpu, replicas: 2}
-      """;
-
   private JobManifest() {
   }
 
+  /** The api test-jar's job (two GPU and two CPU workers) as plain maps, for the API server to judge. */
   static GenericKubernetesResource valid(String name, String namespace) {
-    GenericKubernetesResource job = Serialization.unmarshal(VALID.replace("NAME", name), GenericKubernetesResource.class);
-    job.getMetadata().setNamespace(namespace);
-    return job;
+    String yaml = JobYaml.named(name).namespace(namespace).algorithm("biasedLocalSGD").epochs(2).perWorkerBatch(32)
+        .dataPath("/data/fashion-mnist").gpuPool("gpu", 2).cpuPool("cpu", 2).yaml();
+    return Serialization.unmarshal(yaml, GenericKubernetesResource.class);
   }
 
   /** Sets a value at a dotted path below the object ("spec.training.batch.global"; list index as "pools.0"). */

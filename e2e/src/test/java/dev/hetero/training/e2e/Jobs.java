@@ -1,17 +1,23 @@
 package dev.hetero.training.e2e;
 
+import dev.hetero.training.api.testing.JobYaml;
 import dev.hetero.training.api.v1alpha1.HeteroTrainingJob;
 import dev.hetero.training.api.v1alpha1.HeteroTrainingJobStatus;
 import dev.hetero.training.api.v1alpha1.JobCondition;
-import dev.hetero.training.api.validation.JobManifests;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /** Small helpers for jobs, their pods and their status in the e2e tests. */
 final class Jobs {
@@ -19,27 +25,30 @@ final class Jobs {
   }
 
   /**
-   * A job whose pools select only nodes labelled {@code e2e.hetero.dev/suite=<suite>}: the
-   * planner sees every node of the shared cluster, and tests must not plan onto each other's.
+   * The e2e job (the api test-jar's fixture): biased local SGD, 2 epochs, a global batch of 512, restarts after a
+   * second or two, checkpoints on an emptyDir (this cluster binds no claims: no volume controller runs); tests add pools.
    */
-  static HeteroTrainingJob job(String name, String namespace, String suite, String poolsYaml, String extraSpecYaml) {
-    String yaml = """
-        apiVersion: training.hetero.dev/v1alpha1
-        kind: HeteroTrainingJob
-        metadata:
-          name: %s
-          namespace: %s
-        spec:
-          model: {name: lenet}
-          dataset: {name: fashion-mnist, source: {path: /usr/share/datasets/fashion-mnist}}
-          training: {algorithm: biasedLocalSGD, epochs: 2, batch: {global: 512}}
-        %s
-          pools:
-        %s
-        """.formatted(name, namespace, extraSpecYaml.indent(2).stripTrailing(), poolsYaml.replace("SUITE", suite).indent(2).stripTrailing());
-    HeteroTrainingJob job = JobManifests.parse(yaml, name + ".yaml");
-    job.getMetadata().setNamespace(namespace);
-    return job;
+  static JobYaml job(String name, String namespace) {
+    return JobYaml.named(name).namespace(namespace).algorithm("biasedLocalSGD").epochs(2).globalBatch(512)
+        .spec("runPolicy", runPolicy("")).spec("checkpoint", "{emptyDir: {}}");
+  }
+
+  /** A run policy with these entries ("backoffLimit: 1") and fast restarts, unless the entries give their own. */
+  static String runPolicy(String entries) {
+    if (entries.contains("restarts:")) {
+      return "{" + entries + "}";
+    }
+    return "{" + (entries.isEmpty() ? "" : entries + ", ") + "restarts: " + JobYaml.FAST_RESTARTS + "}";
+  }
+
+  /**
+   * A pool that selects only nodes labelled {@code e2e.hetero.dev/suite=<suite>}: the planner sees
+   * every node of the shared cluster, and tests must not plan onto each other's. {@code extra} are
+   * more fields of the pool as flow-mapping entries ("cpusPerWorker: 2"), or empty.
+   */
+  static String pool(String name, String deviceClass, int replicas, String suite, String extra) {
+    return "{name: " + name + ", deviceClass: " + deviceClass + ", replicas: " + replicas
+        + (extra.isEmpty() ? "" : ", " + extra) + ", nodeSelector: {e2e.hetero.dev/suite: " + suite + "}}";
   }
 
   static void namespace(KubernetesClient client, String name) {
@@ -54,6 +63,25 @@ final class Jobs {
       int seconds) {
     return client.resources(HeteroTrainingJob.class).inNamespace(namespace).withName(name)
         .waitUntilCondition(j -> j != null && condition.test(j), seconds, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Waits until {@code value} satisfies {@code done} (Awaitility, polling every 500 ms); on timeout
+   * fails naming what was awaited and describing the last value seen.
+   */
+  static <T> T until(String what, int seconds, Supplier<T> value, Predicate<T> done, Function<T, String> describe) {
+    AtomicReference<T> last = new AtomicReference<>();
+    try {
+      Awaitility.await(what).atMost(Duration.ofSeconds(seconds)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+          .until(() -> {
+            last.set(value.get());
+            return done.test(last.get());
+          });
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("timed out after " + seconds + " s waiting for " + what + "; last seen: "
+          + (last.get() == null ? "nothing" : describe.apply(last.get())), e);
+    }
+    return last.get();
   }
 
   static boolean phase(HeteroTrainingJob job, String phase) {
@@ -73,19 +101,17 @@ final class Jobs {
   }
 
   static List<Pod> awaitRunningPods(KubernetesClient client, String namespace, String job, int count, int seconds) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    List<Pod> pods = List.of();
-    while (System.nanoTime() < deadline) {
-      pods = workerPods(client, namespace, job);
-      if (pods.size() == count && pods.stream().allMatch(p -> p.getMetadata().getDeletionTimestamp() == null
-          && p.getStatus() != null && "Running".equals(p.getStatus().getPhase()))) {
-        return pods;
-      }
-      OperatorProcess.sleep(500);
-    }
-    throw new AssertionError("expected " + count + " running pods of " + job + ", got " + pods.stream()
-        .map(p -> p.getMetadata().getName() + "=" + (p.getStatus() == null ? "?" : p.getStatus().getPhase())
-            + "@" + p.getSpec().getNodeName()).toList());
+    return until(count + " running pods of " + job, seconds, () -> workerPods(client, namespace, job),
+        pods -> pods.size() == count && pods.stream().allMatch(p -> p.getMetadata().getDeletionTimestamp() == null
+            && p.getStatus() != null && "Running".equals(p.getStatus().getPhase())),
+        pods -> pods.stream().map(p -> p.getMetadata().getName() + "=" + (p.getStatus() == null ? "?" : p.getStatus().getPhase())
+            + "@" + p.getSpec().getNodeName()).toList().toString());
+  }
+
+  /** Makes a (kwok) worker pod exit with this code: the project's kwok stages watch the annotation. */
+  static void exitWith(KubernetesClient client, String namespace, String pod, String code) {
+    client.pods().inNamespace(namespace).withName(pod).edit(p -> new io.fabric8.kubernetes.api.model.PodBuilder(p).editMetadata()
+        .addToAnnotations(Cluster.EXIT_CODE_ANNOTATION, code).endMetadata().build());
   }
 
   static String env(Pod pod, String name) {

@@ -2,10 +2,11 @@ package dev.hetero.training.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hetero.training.api.contract.PlanCodec;
+import dev.hetero.training.api.contract.PlanDocument;
 import dev.hetero.training.api.v1alpha1.HeteroTrainingJob;
 import dev.hetero.training.api.v1alpha1.PlannedWorker;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.List;
 import java.util.Map;
@@ -44,17 +45,6 @@ class OperatorOnClusterTest {
     }
   }
 
-  private static final String MIXED_POOLS = """
-      - name: gpu
-        deviceClass: gpu
-        replicas: 2
-        nodeSelector: {e2e.hetero.dev/suite: SUITE}
-      - name: cpu
-        deviceClass: cpu
-        replicas: 4
-        nodeSelector: {e2e.hetero.dev/suite: SUITE}
-      """;
-
   @Test
   void mixedJobIsScheduledOntoThePlannedNodesWithThePlannedBatches() {
     String ns = "e2e-mixed";
@@ -62,21 +52,31 @@ class OperatorOnClusterTest {
     Cluster.createNode(client, "mixed-gpu", 4, "64Gi", 2, Map.of("e2e.hetero.dev/suite", "mixed", "nvidia.com/gpu.product", "Tesla-V100-SXM2-16GB"));
     Cluster.createNode(client, "mixed-cpu-a", 2, "16Gi", 0, Jobs.suite("mixed"));
     Cluster.createNode(client, "mixed-cpu-b", 2, "16Gi", 0, Jobs.suite("mixed"));
-    client.resource(Jobs.job("mixed", ns, "mixed", MIXED_POOLS, "")).create();
+    client.resource(Jobs.job("mixed", ns).pool(Jobs.pool("gpu", "gpu", 2, "mixed", ""))
+        .pool(Jobs.pool("cpu", "cpu", 4, "mixed", "")).job()).create();
 
     List<Pod> pods = Jobs.awaitRunningPods(client, ns, "mixed", 6, 120);
     HeteroTrainingJob job = Jobs.await(client, ns, "mixed", j -> j.getStatus() != null && j.getStatus().plan() != null
         && j.getStatus().plan().size() == 6 && Jobs.phase(j, "Running"), 60);
 
     Map<String, PlannedWorker> plan = job.getStatus().plan().stream().collect(Collectors.toMap(PlannedWorker::worker, Function.identity()));
+    // What each worker runs comes from the mounted plan (plan.json), found by the worker's name.
+    PlanDocument mounted = PlanCodec.fromJson(client.configMaps().inNamespace(ns).withName("mixed-plan").get().getData()
+        .get("plan.json"));
+    assertThat(mounted.workers()).hasSize(6);
     for (Pod pod : pods) {
       PlannedWorker planned = plan.get(pod.getMetadata().getName());
       assertThat(planned).as("plan entry for %s", pod.getMetadata().getName()).isNotNull();
       // Bound by the real scheduler, honouring the operator's required node affinity.
       assertThat(pod.getSpec().getNodeName()).isEqualTo(planned.node());
-      assertThat(Jobs.env(pod, "BATCH_SIZE")).isEqualTo(Integer.toString(planned.batchSize()));
-      assertThat(Jobs.env(pod, "LOCAL_STEPS")).isEqualTo(Integer.toString(planned.localSteps()));
-      assertThat(Jobs.env(pod, "RANK")).isEqualTo(Integer.toString(planned.rank()));
+      assertThat(Jobs.env(pod, "HTJ_WORKER_NAME")).isEqualTo(pod.getMetadata().getName());
+      PlannedWorker inPlanFile = mounted.worker(Jobs.env(pod, "HTJ_WORKER_NAME")).orElseThrow();
+      assertThat(inPlanFile.batchSize()).isEqualTo(planned.batchSize());
+      assertThat(inPlanFile.localSteps()).isEqualTo(planned.localSteps());
+      assertThat(inPlanFile.rank()).isEqualTo(planned.rank());
+      assertThat(inPlanFile.weight()).isEqualTo(planned.weight());
+      assertThat(pod.getSpec().getContainers().get(0).getEnv()).extracting(e -> e.getName())
+          .doesNotContain("BATCH_SIZE", "LOCAL_STEPS", "RANK", "WORLD_SIZE");
     }
     assertThat(job.getStatus().plan()).filteredOn(w -> w.pool().equals("gpu")).extracting(PlannedWorker::node).containsOnly("mixed-gpu");
     assertThat(job.getStatus().plan().stream().mapToInt(PlannedWorker::batchSize).sum()).isEqualTo(512);
@@ -93,7 +93,7 @@ class OperatorOnClusterTest {
   @Test
   void failedWorkerIsRecreatedCountedAndTheJobFailsAfterBackoffLimit() {
     String ns = "e2e-failing";
-    List<Pod> pods = runCpuJob(ns, "failing", "failing", 2, "runPolicy: {backoffLimit: 1}");
+    List<Pod> pods = runCpuJob(ns, "failing", "failing", 2, "{backoffLimit: 1}");
     Pod victim = pods.stream().filter(p -> p.getMetadata().getName().equals("failing-cpu-1")).findFirst().orElseThrow();
     String firstUid = victim.getMetadata().getUid();
 
@@ -128,13 +128,7 @@ class OperatorOnClusterTest {
     for (String node : List.of("lost-a", "lost-b", "lost-c")) {
       Cluster.createNode(client, node, 2, "8Gi", 0, Jobs.suite("lost"));
     }
-    client.resource(Jobs.job("nodelost", ns, "lost", """
-        - name: cpu
-          deviceClass: cpu
-          replicas: 2
-          cpusPerWorker: 2
-          nodeSelector: {e2e.hetero.dev/suite: SUITE}
-        """, "")).create();
+    client.resource(Jobs.job("nodelost", ns).pool(Jobs.pool("cpu", "cpu", 2, "lost", "cpusPerWorker: 2")).job()).create();
     List<Pod> before = Jobs.awaitRunningPods(client, ns, "nodelost", 2, 120);
     Set<String> usedBefore = before.stream().map(p -> p.getSpec().getNodeName()).collect(Collectors.toSet());
     assertThat(usedBefore).hasSize(2);
@@ -158,13 +152,7 @@ class OperatorOnClusterTest {
     Jobs.namespace(client, ns);
     Cluster.createNode(client, "moved-a", 2, "8Gi", 0, Jobs.suite("moved"));
     Cluster.createNode(client, "moved-b", 2, "8Gi", 0, Jobs.suite("moved"));
-    client.resource(Jobs.job("moved", ns, "moved", """
-        - name: cpu
-          deviceClass: cpu
-          replicas: 1
-          cpusPerWorker: 2
-          nodeSelector: {e2e.hetero.dev/suite: SUITE}
-        """, "")).create();
+    client.resource(Jobs.job("moved", ns).pool(Jobs.pool("cpu", "cpu", 1, "moved", "cpusPerWorker: 2")).job()).create();
     Pod first = Jobs.awaitRunningPods(client, ns, "moved", 1, 120).get(0);
     assertThat(first.getSpec().getNodeName()).isEqualTo("moved-a");
 
@@ -185,22 +173,21 @@ class OperatorOnClusterTest {
   @Test
   void restartedOperatorCreatesNoDuplicatesAndTheJobGoesOn() {
     String ns = "e2e-restart";
-    Set<String> uids = runCpuJob(ns, "restart", "restart", 3, "").stream().map(p -> p.getMetadata().getUid())
-        .collect(Collectors.toSet());
+    Map<String, String> before = runCpuJob(ns, "restart", "restart", 3, "").stream()
+        .collect(Collectors.toMap(p -> p.getMetadata().getName(), p -> p.getMetadata().getUid()));
 
     operator.close();
     operator = OperatorProcess.start(cluster.controlPlane(), "operator-on-cluster-restarted", Map.of());
-    // Give the new instance time to resync and reconcile everything it sees.
-    Jobs.await(client, ns, "restart", j -> Jobs.phase(j, "Running"), 60);
-    OperatorProcess.sleep(5000);
-
-    List<Pod> after = Jobs.workerPods(client, ns, "restart");
-    assertThat(after).hasSize(3);
-    assertThat(after.stream().map(p -> p.getMetadata().getUid()).collect(Collectors.toSet())).isEqualTo(uids);
-    // And it still acts: a failure after the restart is handled.
+    // The positive signal that the new instance reconciled the job: it handles a failure (counted once).
     exitWith(ns, "restart-cpu-2", "1");
     Jobs.await(client, ns, "restart", j -> j.getStatus().restartCount() != null && j.getStatus().restartCount() == 1, 60);
-    assertThat(Jobs.awaitRunningPods(client, ns, "restart", 3, 60)).hasSize(3);
+    List<Pod> after = Jobs.awaitRunningPods(client, ns, "restart", 3, 60);
+    Map<String, String> uids = after.stream().collect(Collectors.toMap(p -> p.getMetadata().getName(), p -> p.getMetadata().getUid()));
+    assertThat(uids.keySet()).isEqualTo(before.keySet());
+    assertThat(uids.get("restart-cpu-0")).as("untouched by the restarted operator").isEqualTo(before.get("restart-cpu-0"));
+    assertThat(uids.get("restart-cpu-1")).as("untouched by the restarted operator").isEqualTo(before.get("restart-cpu-1"));
+    assertThat(uids.get("restart-cpu-2")).as("the failed worker was recreated").isNotEqualTo(before.get("restart-cpu-2"));
+    assertThat(Jobs.await(client, ns, "restart", j -> true, 10).getStatus().restartCount()).as("counted once").isEqualTo(1);
   }
 
   @Test
@@ -213,30 +200,23 @@ class OperatorOnClusterTest {
 
     client.resources(HeteroTrainingJob.class).inNamespace(ns).withName("doomed").delete();
 
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    List<String> left = List.of("?");
-    while (System.nanoTime() < deadline && !left.isEmpty()) {
-      left = childrenLeft(ns, "doomed");
-      OperatorProcess.sleep(500);
-    }
-    assertThat(left).as("children still present").isEmpty();
+    Jobs.until("every child of doomed garbage-collected", 120, () -> childrenLeft(ns, "doomed"), List::isEmpty,
+        left -> "children still present: " + left);
   }
 
   @Test
   void coordinatorExitingZeroSucceedsTheJobCleansRunningWorkersAndTheTtlDeletesIt() {
     String ns = "e2e-success";
-    runCpuJob(ns, "success", "done", 3, "runPolicy: {cleanPodPolicy: Running, ttlSecondsAfterFinished: 8}");
+    runCpuJob(ns, "success", "done", 3, "{cleanPodPolicy: Running, ttlSecondsAfterFinished: 8}");
 
     exitWith(ns, "done-cpu-0", "0");
     HeteroTrainingJob succeeded = Jobs.await(client, ns, "done", j -> Jobs.phase(j, "Succeeded"), 60);
     assertThat(Jobs.condition(succeeded, "Succeeded")).get().extracting(c -> c.status()).isEqualTo("True");
     assertThat(succeeded.getStatus().completionTime()).isNotNull();
     // cleanPodPolicy Running: the workers still running are deleted, the finished coordinator stays.
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline && Jobs.workerPods(client, ns, "done").size() != 1) {
-      OperatorProcess.sleep(500);
-    }
-    assertThat(Jobs.workerPods(client, ns, "done")).extracting(p -> p.getMetadata().getName()).containsExactly("done-cpu-0");
+    List<Pod> left = Jobs.until("cleanPodPolicy Running leaves one pod", 60, () -> Jobs.workerPods(client, ns, "done"),
+        pods -> pods.size() == 1, pods -> pods.stream().map(p -> p.getMetadata().getName()).toList().toString());
+    assertThat(left).extracting(p -> p.getMetadata().getName()).containsExactly("done-cpu-0");
     // ttlSecondsAfterFinished: the job goes, and its children with it.
     client.resources(HeteroTrainingJob.class).inNamespace(ns).withName("done").waitUntilCondition(j -> j == null, 90, TimeUnit.SECONDS);
     assertThat(client.resources(HeteroTrainingJob.class).inNamespace(ns).withName("done").get()).isNull();
@@ -250,11 +230,8 @@ class OperatorOnClusterTest {
 
     setSuspend(ns, "pausable", true);
     Jobs.await(client, ns, "pausable", j -> Jobs.phase(j, "Suspended"), 60);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline && !Jobs.workerPods(client, ns, "pausable").isEmpty()) {
-      OperatorProcess.sleep(500);
-    }
-    assertThat(Jobs.workerPods(client, ns, "pausable")).isEmpty();
+    Jobs.until("no worker pods while suspended", 60, () -> Jobs.workerPods(client, ns, "pausable"), List::isEmpty,
+        pods -> pods.stream().map(p -> p.getMetadata().getName()).toList().toString());
     assertThat(client.configMaps().inNamespace(ns).withName("pausable-plan").get()).isNotNull();
     assertThat(client.secrets().inNamespace(ns).withName("pausable-token").get().getMetadata().getUid()).isEqualTo(token);
 
@@ -274,14 +251,9 @@ class OperatorOnClusterTest {
     String ns = "e2e-ssa";
     Jobs.namespace(client, ns);
     Cluster.createNode(client, "ssa-cpu", 4, "16Gi", 0, Jobs.suite("ssa"));
-    String pools = """
-        - name: cpu
-          deviceClass: cpu
-          replicas: 1
-          nodeSelector: {e2e.hetero.dev/suite: SUITE}
-        """;
-    client.resource(Jobs.job("ssa-a", ns, "ssa", pools, "")).create();
-    client.resource(Jobs.job("ssa-b", ns, "ssa", pools, "")).create();
+    String pool = Jobs.pool("cpu", "cpu", 1, "ssa", "");
+    client.resource(Jobs.job("ssa-a", ns).pool(pool).job()).create();
+    client.resource(Jobs.job("ssa-b", ns).pool(pool).job()).create();
     Jobs.await(client, ns, "ssa-a", j -> Jobs.phase(j, "Running"), 120);
     Jobs.await(client, ns, "ssa-b", j -> Jobs.phase(j, "Running"), 120);
 
@@ -348,15 +320,12 @@ class OperatorOnClusterTest {
   }
 
   /** A namespace, one 4-core node labelled for the suite, and a job of one CPU pool, running. */
-  private static List<Pod> runCpuJob(String ns, String suite, String job, int replicas, String extraSpec) {
+  private static List<Pod> runCpuJob(String ns, String suite, String job, int replicas, String runPolicy) {
     Jobs.namespace(client, ns);
     Cluster.createNode(client, suite + "-cpu", 4, "16Gi", 0, Jobs.suite(suite));
-    client.resource(Jobs.job(job, ns, suite, """
-        - name: cpu
-          deviceClass: cpu
-          replicas: %d
-          nodeSelector: {e2e.hetero.dev/suite: SUITE}
-        """.formatted(replicas), extraSpec)).create();
+    var manifest = Jobs.job(job, ns).pool(Jobs.pool("cpu", "cpu", replicas, suite, ""));
+    String entries = runPolicy.isEmpty() ? "" : runPolicy.substring(1, runPolicy.length() - 1);
+    client.resource(manifest.spec("runPolicy", Jobs.runPolicy(entries)).job()).create();
     return Jobs.awaitRunningPods(client, ns, job, replicas, 120);
   }
 
@@ -374,7 +343,6 @@ class OperatorOnClusterTest {
   }
 
   private void exitWith(String ns, String pod, String code) {
-    client.pods().inNamespace(ns).withName(pod).edit(p -> new PodBuilder(p).editMetadata()
-        .addToAnnotations(Cluster.EXIT_CODE_ANNOTATION, code).endMetadata().build());
+    Jobs.exitWith(client, ns, pod, code);
   }
 }

@@ -14,6 +14,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -61,8 +63,7 @@ final class OperatorProcess implements AutoCloseable {
       Map<String, String> env = builder.environment();
       env.put("KUBECONFIG", cp.kubeconfig().toString());
       env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
-      env.put("HETERO_BACKOFF_BASE", "1s");
-      env.put("HETERO_BACKOFF_MAX", "2s");
+      env.put("HETERO_RETRY_INTERVAL", "1s");
       env.put("HETERO_NODE_LOST_GRACE", "5s");
       env.put("HETERO_LEADER_ELECTION_ENABLED", "false");
       env.put("HETERO_TRAINER_IMAGE", "hetero-training/trainer:e2e");
@@ -75,26 +76,17 @@ final class OperatorProcess implements AutoCloseable {
 
   private void awaitReady(Duration timeout) {
     HttpClient http = HttpClient.newHttpClient();
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new AssertionError("operator exited with " + process.exitValue() + "; log:\n" + tail());
-      }
-      try {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/q/health/ready"))
-            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() == 200) {
-          return;
-        }
-      } catch (IOException e) {
-        // not listening yet
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-      sleep(500);
+    URI ready = URI.create("http://localhost:" + port + "/q/health/ready");
+    try {
+      Awaitility.await("operator readiness").atMost(timeout).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+          .failFast("operator exited", () -> !process.isAlive())
+          .until(() -> http.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(2)).build(),
+              HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("operator not ready after " + timeout + "; log:\n" + tail(), e);
+    } catch (RuntimeException e) {
+      throw new AssertionError("operator exited; log:\n" + tail(), e);
     }
-    throw new AssertionError("operator not ready after " + timeout + "; log:\n" + tail());
   }
 
   String metrics() {
@@ -144,12 +136,4 @@ final class OperatorProcess implements AutoCloseable {
     }
   }
 
-  static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
 }

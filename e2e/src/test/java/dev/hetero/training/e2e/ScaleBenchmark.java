@@ -227,15 +227,8 @@ public final class ScaleBenchmark {
   }
 
   private static HeteroTrainingJob job(int index) {
-    return Jobs.job(String.format("scale-%03d", index), "scale", "none", """
-        - name: gpu
-          deviceClass: gpu
-          replicas: 2
-        - name: cpu
-          deviceClass: cpu
-          replicas: 6
-          cpusPerWorker: 2
-        """, "");
+    return Jobs.job(String.format("scale-%03d", index), "scale").gpuPool("gpu", 2)
+        .pool("{name: cpu, deviceClass: cpu, replicas: 6, cpusPerWorker: 2}").job();
   }
 
   private static long cpuMillis(long pid) throws IOException {

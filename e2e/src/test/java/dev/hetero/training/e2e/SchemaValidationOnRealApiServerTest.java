@@ -88,7 +88,25 @@ class SchemaValidationOnRealApiServerTest {
         refused("relative dataset path", j -> JobManifest.set(j, "spec.dataset.source.path", "data/x"), "spec.dataset.source.path"),
         refused("gamma above 1", j -> JobManifest.set(j, "spec.aggregation", Map.of("policy", "power", "gamma", 1.5)),
             "spec.aggregation.gamma"),
-        refused("unknown model", j -> JobManifest.set(j, "spec.model.name", "vgg16"), "spec.model.name"));
+        refused("unknown model", j -> JobManifest.set(j, "spec.model.name", "vgg16"), "spec.model.name"),
+        refused("asyncSAM without its settings", j -> JobManifest.set(j, "spec.training.optimizer", Map.of("method", "asyncSAM")),
+            "spec.training.optimizer.asyncSAM is required with method asyncSAM"),
+        refused("asyncSAM settings with sam", j -> JobManifest.set(j, "spec.training.optimizer",
+            Map.of("method", "sam", "asyncSAM", Map.of("helperPool", "cpu"))), "not allowed with any other method"),
+        refused("perturbation batch neither auto nor a count", j -> JobManifest.set(j, "spec.training.optimizer",
+            Map.of("method", "asyncSAM", "asyncSAM", Map.of("helperPool", "cpu", "perturbationBatch", "fast"))),
+            "spec.training.optimizer.asyncSAM.perturbationBatch must be auto or a number of samples from 1 to 65536"),
+        refused("perturbation batch 0", j -> JobManifest.set(j, "spec.training.optimizer",
+            Map.of("method", "asyncSAM", "asyncSAM", Map.of("helperPool", "cpu", "perturbationBatch", 0))),
+            "spec.training.optimizer.asyncSAM.perturbationBatch must be auto or a number of samples from 1 to 65536"),
+        refused("helper pool not in the job", j -> JobManifest.set(j, "spec.training.optimizer",
+            Map.of("method", "asyncSAM", "asyncSAM", Map.of("helperPool", "helpers"))),
+            "spec.training.optimizer.asyncSAM.helperPool must name a pool of spec.pools"),
+        refused("negative staleness", j -> JobManifest.set(j, "spec.training.optimizer",
+            Map.of("method", "asyncSAM", "asyncSAM", Map.of("helperPool", "cpu", "staleness", -1))),
+            "spec.training.optimizer.asyncSAM.staleness"),
+        refused("rho 0", j -> JobManifest.set(j, "spec.training.optimizer", Map.of("method", "sam", "rho", 0)),
+            "spec.training.optimizer.rho"));
   }
 
   private static Arguments refused(String what, Consumer<GenericKubernetesResource> breakIt, String message) {
