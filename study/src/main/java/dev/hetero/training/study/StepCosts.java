@@ -1,14 +1,15 @@
 package dev.hetero.training.study;
 
+import ai.djl.Device;
 import dev.hetero.training.api.v1alpha1.DatasetName;
 import dev.hetero.training.api.v1alpha1.ModelName;
+import dev.hetero.training.trainer.bench.StepBench;
 import dev.hetero.training.trainer.data.BatchAssembler;
 import dev.hetero.training.trainer.data.Normalization;
 import dev.hetero.training.trainer.data.TrainTestData;
 import dev.hetero.training.trainer.engine.LocalTrainer;
 import dev.hetero.training.trainer.engine.OptimizerSettings;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -27,27 +28,10 @@ public final class StepCosts {
     }
   }
 
-  /** Median of {@code steps} timed training steps after {@code warmup}, on random inputs of the model's shape. */
+  /** Median of {@code steps} timed training steps after {@code warmup}, on random inputs (the trainer's step-bench), one CPU thread. */
   public static Measurement measure(ModelName model, int batch, int warmup, int steps, long seed) {
-    DatasetName dataset = model == ModelName.RESNET20 ? DatasetName.CIFAR10 : DatasetName.FASHION_MNIST;
-    try (LocalTrainer t = new LocalTrainer(model, dataset, new OptimizerSettings(0.9, 1e-4, false), seed)) {
-      SplittableRandom random = new SplittableRandom(seed);
-      float[] x = new float[batch * t.sampleSize()];
-      for (int i = 0; i < x.length; i++) {
-        x[i] = (float) random.nextGaussian();
-      }
-      int[] y = random.ints(batch, 0, 10).toArray();
-      double[] times = new double[steps];
-      for (int s = 0; s < warmup + steps; s++) {
-        long t0 = System.nanoTime();
-        t.trainStep(x, y, batch, 0.01);
-        if (s >= warmup) {
-          times[s - warmup] = (System.nanoTime() - t0) / 1e9;
-        }
-      }
-      Arrays.sort(times);
-      return new Measurement(model.wireName(), batch, times[steps / 2]);
-    }
+    StepBench.Measurement m = StepBench.measure(model, batch, warmup, steps, seed, Device.cpu());
+    return new Measurement(m.model(), m.batch(), m.medianStepSeconds());
   }
 
   /**
@@ -97,6 +81,25 @@ public final class StepCosts {
           | batch assembly (data) x 8 | %.3f ms | %.1f %% |
           | exchange in process (read model, average 4, load) | %.3f ms | %.1f %% |
           """, batch, 8000 * c, 100 * 8 * c / round, 8000 * f, 100 * 8 * f / round, 1000 * e, 100 * e / round);
+    }
+  }
+
+  /**
+   * Wall seconds of one evaluation of a LeNet on the 10,000 test images (median of 3 after one
+   * warm-up): what each point of a curve costs the run (the virtual clock charges evaluation nothing).
+   */
+  public static double evaluationSeconds(TrainTestData data, long seed) {
+    try (LocalTrainer t = new LocalTrainer(ModelName.LENET, DatasetName.FASHION_MNIST, new OptimizerSettings(0.9, 1e-4, false), seed)) {
+      BatchAssembler test = new BatchAssembler(data.test(), Normalization.of(DatasetName.FASHION_MNIST), false);
+      List<Double> times = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        long t0 = System.nanoTime();
+        t.evaluate(test);
+        if (i > 0) {
+          times.add((System.nanoTime() - t0) / 1e9);
+        }
+      }
+      return median(times);
     }
   }
 
