@@ -103,9 +103,15 @@ public class WorkerPodSync {
       if (pods.deletionPending(pod, now)) {
         continue;
       }
-      if (state.kind() != WorkerPodState.Kind.SUCCEEDED && lostNodes.contains(nodeOf(pod))) {
+      // A lost node's worker is a NodeLost restart, counted and backed off, in the reconcile that re-planned it and in
+      // every later one until its pod goes: a backoff that outlasts the re-plan's reconcile must not turn it into a free move.
+      // (An unbound pod of a queued job has no node yet.)
+      String podNode = nodeOf(pod);
+      boolean onLostNode = podNode != null && (lostNodes.contains(podNode)
+          || (lostOrGone.contains(podNode) && !sameTemplate(pod, ref, worker)));
+      if (state.kind() != WorkerPodState.Kind.SUCCEEDED && onLostNode) {
         disruptions.add(new RestartBudget.Disruption(worker.worker(), WorkerPodState.REASON_NODE_LOST,
-            lostAt(obs, nodeOf(pod), state.uid())));
+            lostAt(obs, podNode, state.uid())));
         continue;
       }
       if (state.kind() != WorkerPodState.Kind.SUCCEEDED && !sameTemplate(pod, ref, worker)) {

@@ -381,7 +381,10 @@ class ReconcilerMockServerTest {
 
   @Test
   void deletedNodeTriggersAReplanOfOnlyItsWorkers() {
-    create(Fixtures.job("moving", NS));
+    // A node-lost backoff longer than one reconcile: the moved workers must still be counted as NodeLost restarts
+    // (before the fix, the reconcile after the re-plan deleted them as a free move and status.restarts stayed empty).
+    create(Fixtures.mixed("moving", NS).spec("runPolicy", "{backoffLimit: 2, cleanPodPolicy: Running, restarts: {nodeLost:"
+        + " {initialBackoffSeconds: 2, maxBackoffSeconds: 2}}}").job());
     awaitPods("moving", 3);
     setAllRunning(client, NS, "moving");
     await("Running", WAIT, () -> phase(client, NS, "moving") == JobPhase.Running);
