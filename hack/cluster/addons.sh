@@ -53,6 +53,8 @@ start_coredns() {
 # the examples' `fashion-mnist` claim), and a pool of empty hostPath volumes of the class
 # `local-hostpath` that checkpoint claims bind to. Every node is this machine, so a hostPath volume is
 # reachable from all of them, as a network volume would be from real nodes.
+# 48 of them: they are Retain (a released one is never rebound) and etcd survives `down`, so repeated
+# test runs on one machine use them up (12 ran out on the fourth e2e-nodes run, 2026-12-02).
 make_storage() {
   local i dir
   mkdir -p "$CD/volumes"
@@ -75,7 +77,7 @@ spec:
   storageClassName: datasets
   hostPath: {path: /usr/share/datasets/fashion-mnist, type: Directory}
 YAML
-    for i in $(seq 1 "${HETERO_CLUSTER_VOLUMES:-12}"); do
+    for i in $(seq 1 "${HETERO_CLUSTER_VOLUMES:-48}"); do
       dir="$CD/volumes/pv$i"; mkdir -p "$dir"; chmod 0777 "$dir"
       cat <<YAML
 ---
