@@ -1,6 +1,7 @@
 package dev.hetero.training.nodes;
 
 import com.marcnuri.helm.Helm;
+import dev.hetero.training.api.v1alpha1.HeteroTrainingJob;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -63,8 +64,25 @@ public final class OperatorRelease {
         .withNewSelector().withMatchLabels(Map.of("hetero.dev/dataset", "fashion-mnist")).endSelector()
         .withNewResources().withRequests(Map.of("storage", new Quantity("100Mi"))).endResources().endSpec().build())
         .serverSideApply();
+    removeJobsOfAnEarlierRun(cluster);
     installed = true;
     return cluster;
+  }
+
+  /**
+   * A cluster kept from an earlier run (its etcd survives `down` without --purge) may still hold that run's jobs, stopped
+   * half-way: they would take this run's names and nodes. The operator, now running, finalizes their deletion.
+   */
+  private static void removeJobsOfAnEarlierRun(LocalCluster cluster) {
+    var jobs = cluster.client().resources(HeteroTrainingJob.class).inNamespace(JOBS);
+    var left = jobs.list().getItems().stream().map(j -> j.getMetadata().getName()).toList();
+    if (left.isEmpty()) {
+      return;
+    }
+    System.out.println("real nodes: removing jobs left by an earlier run: " + left);
+    jobs.delete();
+    TrainingJobs.await("the earlier run's jobs finalized", Duration.ofMinutes(2)).until(() -> jobs.list().getItems().isEmpty());
+    left.forEach(name -> JobChildren.awaitAllGone(cluster, name));
   }
 
   /** The nodes the operator's running pods are on. */
