@@ -6,7 +6,7 @@ import dev.hetero.training.api.v1alpha1.HeteroTrainingJob;
 import dev.hetero.training.operator.Fixtures;
 import dev.hetero.training.operator.model.JobEvent;
 import dev.hetero.training.operator.model.Reason;
-import dev.hetero.training.operator.testing.MutableClock;
+import dev.hetero.training.api.testing.ManualClock;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -22,7 +22,7 @@ class JobEventsTest {
   static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
 
   KubernetesClient client;
-  MutableClock clock = new MutableClock(T0);
+  ManualClock clock = new ManualClock(T0);
   JobEvents events = new JobEvents();
   HeteroTrainingJob job = Fixtures.job("demo", "ml");
 

@@ -15,7 +15,7 @@ import dev.hetero.training.trainer.config.TrainerEnv;
 import dev.hetero.training.trainer.config.TrainerSettings;
 import dev.hetero.training.trainer.process.WorkerProcess;
 import dev.hetero.training.trainer.runner.RunnerAccess;
-import dev.hetero.training.trainer.testing.ManualClock;
+import dev.hetero.training.api.testing.ManualClock;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;

@@ -6,7 +6,7 @@ import dev.hetero.training.api.contract.PlanCodec;
 import dev.hetero.training.api.contract.PlanDocument;
 import dev.hetero.training.api.testing.JobYaml;
 import dev.hetero.training.trainer.runner.RunnerAccess;
-import dev.hetero.training.trainer.testing.ManualClock;
+import dev.hetero.training.api.testing.ManualClock;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

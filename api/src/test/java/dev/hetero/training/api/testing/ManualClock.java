@@ -1,4 +1,4 @@
-package dev.hetero.training.trainer.testing;
+package dev.hetero.training.api.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock that moves only when the test says so. */
+/** A clock a test moves by hand, so time-based decisions are tested without sleeping (operator and trainer tests). */
 public final class ManualClock extends Clock {
   private volatile Instant now;
 
