@@ -183,6 +183,14 @@ class KueueAdmissionTest {
             && Jobs.workerPods(client, ns, "low").stream().noneMatch(p -> firstUids.contains(p.getMetadata().getUid())),
         KueueAdmissionTest::describe);
     assertThat(Jobs.condition(waiting, "Queued")).get().satisfies(c -> assertThat(c.status()).isEqualTo("True"));
+    // Kueue replaces the evicted group's Workload (deleted, then created again once the group is whole), and a pod of
+    // the group may be replaced meanwhile (CI 2026-12-02 saw 2 of 3 for a moment): wait for the whole group, gated.
+    Jobs.until("low's 3 pods gated and unbound", 60, () -> Jobs.workerPods(client, ns, "low"),
+        pods -> pods.size() == 3 && pods.stream().allMatch(p -> p.getSpec().getNodeName() == null
+            && p.getSpec().getSchedulingGates() != null
+            && p.getSpec().getSchedulingGates().stream().anyMatch(g -> "kueue.x-k8s.io/admission".equals(g.getName()))),
+        pods -> pods.size() + " pods: " + pods.stream().map(p -> p.getMetadata().getName() + " node " + p.getSpec().getNodeName())
+            .toList());
     assertAllGatedNoneBound(ns, "low", 3);
     assertThat(client.v1().events().inNamespace(ns).list().getItems()).anySatisfy(e -> {
       assertThat(e.getReason()).isEqualTo("Preempted");
