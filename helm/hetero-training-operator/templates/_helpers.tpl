@@ -94,6 +94,14 @@ a Role per watched namespace otherwise. Keep in sync with the contract (RbacCont
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["get", "create", "patch"]
+# DRA: a ResourceClaimTemplate per GPU pool with a deviceClaim (replaced when the pool asks for other devices); claims
+# read for the devices other pods hold (used when the API server serves resource.k8s.io/v1).
+- apiGroups: ["resource.k8s.io"]
+  resources: ["resourceclaimtemplates"]
+  verbs: ["get", "create", "delete"]
+- apiGroups: ["resource.k8s.io"]
+  resources: ["resourceclaims"]
+  verbs: ["get", "list", "watch"]
 {{- end }}
 
 {{/* Node inventory for the planner: always cluster-wide. */}}
@@ -101,6 +109,10 @@ a Role per watched namespace otherwise. Keep in sync with the contract (RbacCont
 # Node inventory for the planner (always cluster-wide).
 - apiGroups: [""]
   resources: ["nodes"]
+  verbs: ["get", "list", "watch"]
+# GPUs that DRA drivers publish, a second capacity source (cluster-scoped like nodes).
+- apiGroups: ["resource.k8s.io"]
+  resources: ["resourceslices"]
   verbs: ["get", "list", "watch"]
 {{- end }}
 

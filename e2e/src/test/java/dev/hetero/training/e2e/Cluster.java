@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The shared API server plus what makes it a cluster: kube-scheduler (binds pods),
- * kube-controller-manager (garbage collection, namespaces, pod GC of deleted nodes) and kwok
+ * kube-controller-manager (garbage collection, namespaces, pod GC of deleted nodes, a ResourceClaim per pod from
+ * its ResourceClaimTemplate) and kwok
  * (fake kubelets: nodes Ready, bound pods Running, and the project's stages that end a worker on
  * an annotation). Started once per test JVM; logs go to e2e/target/cluster-logs/.
  */
@@ -70,7 +71,7 @@ public final class Cluster {
           "--authorization-kubeconfig=" + kubeconfig, "--leader-elect=false", "--secure-port=0")));
       processes.add(launch(logs, "kube-controller-manager", List.of(
           "--kubeconfig=" + kubeconfig, "--leader-elect=false", "--secure-port=0",
-          "--controllers=garbage-collector-controller,namespace-controller,pod-garbage-collector-controller",
+          "--controllers=garbage-collector-controller,namespace-controller,pod-garbage-collector-controller,resourceclaim-controller",
           "--concurrent-gc-syncs=5")));
       processes.add(launch(logs, "kwok", List.of(
           "--kubeconfig=" + kubeconfig, "--config=" + kwokConfig(),

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -21,32 +20,16 @@ import org.junit.jupiter.api.Test;
  * finished whatever happens to its children or to the operator, the restart budget lives on the
  * job and is bounded per cause, and a checkpoint claim that cannot bind is shown in a condition.
  */
-class DurableStateOnClusterTest {
+class DurableStateOnClusterTest extends OperatorOnClusterSupport {
   // the operator's own reconcile counter (JOSDK's timers are not exported by the packaged operator)
   private static final Pattern RECONCILES = Pattern.compile("hetero_reconciles_total\\{[^}]*} ([0-9.E+]+)");
   // This class's operator watches its own namespaces only: jobs other suites leave behind do not concern it.
   private static final List<String> NAMESPACES = List.of("e2e-finished", "e2e-budget", "e2e-causes", "e2e-claim");
   private static final Map<String, String> WATCH = Map.of("HETERO_WATCH_NAMESPACES", String.join(",", NAMESPACES));
-  private static Cluster cluster;
-  private static KubernetesClient client;
-  private static OperatorProcess operator;
 
   @BeforeAll
-  static void startOperator() {
-    cluster = Cluster.shared();
-    cluster.controlPlane().installCrd();
-    client = cluster.controlPlane().adminClient();
-    operator = OperatorProcess.start(cluster.controlPlane(), "durable-state", WATCH);
-  }
-
-  @AfterAll
-  static void stopOperator() {
-    if (operator != null) {
-      operator.close();
-    }
-    if (client != null) {
-      client.close();
-    }
+  static void startIt() {
+    startOperator("durable-state", WATCH);
   }
 
   @Test

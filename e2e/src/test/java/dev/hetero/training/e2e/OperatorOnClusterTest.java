@@ -14,7 +14,6 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -22,27 +21,11 @@ import org.junit.jupiter.api.Test;
  * Tests 3 to 7 of the control-plane issue: the real operator (its built jar, as a process)
  * against a real API server, scheduler, garbage collector and kwok nodes.
  */
-class OperatorOnClusterTest {
-  private static Cluster cluster;
-  private static KubernetesClient client;
-  private static OperatorProcess operator;
+class OperatorOnClusterTest extends OperatorOnClusterSupport {
 
   @BeforeAll
-  static void startOperator() {
-    cluster = Cluster.shared();
-    cluster.controlPlane().installCrd();
-    client = cluster.controlPlane().adminClient();
-    operator = OperatorProcess.start(cluster.controlPlane(), "operator-on-cluster", Map.of());
-  }
-
-  @AfterAll
-  static void stopOperator() {
-    if (operator != null) {
-      operator.close();
-    }
-    if (client != null) {
-      client.close();
-    }
+  static void startIt() {
+    startOperator("operator-on-cluster", Map.of());
   }
 
   @Test

@@ -66,6 +66,10 @@ class OperatorUnderChartRbacTest {
         Cluster.createNode(admin, node, 4, "16Gi", 0, Jobs.suite("rbac"));
       }
     }
+    // The job's GPU worker claims its GPU through DRA, so the resource.k8s.io rules are used too. Four devices: a run's
+    // claim is freed only when its namespace is gone, which may outlast the next run's start.
+    Dra.installDeviceClass(admin);
+    admin.resource(Dra.slice("rbac-a", 1, 1, "NVIDIA A100-SXM4-40GB", 4)).serverSideApply();
     String rendered = new Helm(Repo.root().resolve("helm").resolve("hetero-training-operator")).template()
         .withName("hetero").withNamespace(OPERATOR_NS).withKubeVersion("v" + ControlPlane.K8S_VERSION).skipCrds().call();
     List<HasMetadata> objects = admin.load(new ByteArrayInputStream(rendered.getBytes(StandardCharsets.UTF_8))).items();
@@ -169,7 +173,8 @@ class OperatorUnderChartRbacTest {
     env.put("HETERO_LEADER_ELECTION_ENABLED", "true");
     env.put("POD_NAMESPACE", OPERATOR_NS);
     try (OperatorProcess operator = OperatorProcess.launch(cp, "operator-rbac-" + runs, env)) {
-      admin.resource(Jobs.job("rbac-job", ns).pool(Jobs.pool("cpu", "cpu", 2, "rbac", "")).job()).create();
+      admin.resource(Jobs.job("rbac-job", ns).pool(Jobs.pool("gpu", "gpu", 1, "rbac", "deviceClaim: {}"))
+          .pool(Jobs.pool("cpu", "cpu", 1, "rbac", "")).job()).create();
       AtomicReference<List<String>> broken = new AtomicReference<>(List.of("not checked yet"));
       try {
         Awaitility.await("the operator's whole job under the given RBAC").atMost(Duration.ofSeconds(seconds))
@@ -205,7 +210,8 @@ class OperatorUnderChartRbacTest {
       broken.add("worker pods running: " + pods.size());
     }
     for (String kindName : List.of("service/rbac-job-workers", "configmap/rbac-job-plan", "secret/rbac-job-token",
-        "serviceaccount/rbac-job-trainer", "role/rbac-job-trainer", "rolebinding/rbac-job-trainer")) {
+        "serviceaccount/rbac-job-trainer", "role/rbac-job-trainer", "rolebinding/rbac-job-trainer",
+        "resourceclaimtemplate/rbac-job-gpu-gpus")) {
       if (!exists(ns, kindName)) {
         broken.add("missing " + kindName);
       }
@@ -227,6 +233,8 @@ class OperatorUnderChartRbacTest {
       case "serviceaccount" -> admin.serviceAccounts().inNamespace(ns).withName(name).get() != null;
       case "role" -> admin.rbac().roles().inNamespace(ns).withName(name).get() != null;
       case "rolebinding" -> admin.rbac().roleBindings().inNamespace(ns).withName(name).get() != null;
+      case "resourceclaimtemplate" -> admin.resources(io.fabric8.kubernetes.api.model.resource.v1.ResourceClaimTemplate.class)
+          .inNamespace(ns).withName(name).get() != null;
       default -> throw new IllegalArgumentException(kindName);
     };
   }

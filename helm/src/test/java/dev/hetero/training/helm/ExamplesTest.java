@@ -39,7 +39,8 @@ class ExamplesTest {
   void theExpectedExamplesExistWithDistinctNames() throws IOException {
     List<Path> examples = examples().toList();
     assertThat(examples).extracting(p -> p.getFileName().toString()).contains(
-        "cpu-only.yaml", "mixed-gpu-cpu.yaml", "fashion-mnist-local.yaml", "explicit-capacity-labels.yaml", "suspended.yaml");
+        "cpu-only.yaml", "mixed-gpu-cpu.yaml", "fashion-mnist-local.yaml", "explicit-capacity-labels.yaml", "suspended.yaml",
+        "dra-gpu-cpu.yaml");
     Set<String> names = new HashSet<>();
     for (Path example : examples) {
       String name = JobManifests.parse(Files.readString(example), example.toString()).getMetadata().getName();
@@ -54,6 +55,14 @@ class ExamplesTest {
     assertThat(job.getSpec().pools()).anySatisfy(p -> assertThat(p.capacityPerWorker()).isPositive());
     assertThat(job.getSpec().pools()).anySatisfy(p -> assertThat(p.nodeSelector()).isNotEmpty());
     assertThat(job.getSpec().pools()).extracting(PoolSpec::name).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void draExampleClaimsItsGpusThroughItsDeviceClass() throws IOException {
+    HeteroTrainingJob job = read("dra-gpu-cpu.yaml");
+
+    assertThat(job.getSpec().pools()).filteredOn(PoolSpec::claimsDevices).singleElement()
+        .satisfies(p -> assertThat(p.deviceClaim().deviceClassName()).isEqualTo("gpu.nvidia.com"));
   }
 
   @Test

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 /** The rendered RBAC is exactly the table of docs/operator-contract.md: no wildcard, nothing extra, nothing missing. */
 class RbacContractTest {
   private static final Predicate<Permission> LEASES = p -> p.resource().equals("leases");
-  private static final Predicate<Permission> NODES = p -> p.resource().equals("nodes");
+  /** Cluster-scoped resources: granted cluster-wide in every mode. */
+  private static final Predicate<Permission> NODES = p -> p.resource().equals("nodes") || p.resource().equals("resourceslices");
 
   @Test
   void contractTableIsReadable() {

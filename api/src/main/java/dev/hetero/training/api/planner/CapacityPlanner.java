@@ -183,14 +183,16 @@ public final class CapacityPlanner {
 
 
   private static boolean fits(NodeResources free, NodeResources demand) {
-    return free.cpuMillis() >= demand.cpuMillis() && free.memoryBytes() >= demand.memoryBytes() && free.gpus() >= demand.gpus();
+    return free.covers(demand);
   }
 
   private static String describeShortfall(PoolSpec pool, NodeResources demand, int needed, int placed, int eligible,
       Map<String, Integer> rejected) {
     StringBuilder s = new StringBuilder("pool ").append(pool.name()).append(" needs ").append(needed)
         .append(needed == 1 ? " worker" : " workers").append(" of ");
-    if (pool.deviceClass() == DeviceClass.GPU) {
+    if (pool.claimsDevices()) {
+      s.append(demand.claimableGpus()).append(" GPU claimed through DRA + ");
+    } else if (pool.deviceClass() == DeviceClass.GPU) {
       s.append(demand.gpus()).append(" nvidia.com/gpu + ");
     }
     s.append(demand.cpuMillis() / 1000.0).append(" cpu");

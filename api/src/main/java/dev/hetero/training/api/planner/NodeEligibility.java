@@ -18,8 +18,12 @@ final class NodeEligibility {
     if (!node.schedulable()) {
       return Optional.of("unschedulable");
     }
-    if (pool.deviceClass() == DeviceClass.GPU && node.allocatable().gpus() <= 0) {
-      return Optional.of("no nvidia.com/gpu");
+    if (pool.claimsDevices() && node.allocatable().claimableGpus() <= 0) {
+      return Optional.of("no GPU in a complete " + DraGpus.NVIDIA_DRIVER + " ResourceSlice");
+    }
+    if (pool.deviceClass() == DeviceClass.GPU && !pool.claimsDevices() && node.allocatable().gpus() <= 0) {
+      return Optional.of(node.allocatable().claimableGpus() > 0
+          ? "no nvidia.com/gpu (its GPUs are published through DRA: set the pool's deviceClaim)" : "no nvidia.com/gpu");
     }
     Map<String, String> selector = pool.nodeSelector() == null ? Map.of() : pool.nodeSelector();
     for (Map.Entry<String, String> wanted : selector.entrySet()) {

@@ -9,8 +9,8 @@ import java.util.Optional;
 /**
  * Relative throughput of one worker of a pool on a node, and where the figure came from.
  * Order: the pool's explicit capacityPerWorker; the node label {@code capacity}; the
- * per-device labels; the GPU product table (GPU pools) or cores times the per-core factor (CPU
- * pools). A label that does not parse as a positive finite number is ignored with a reason.
+ * per-device labels; the GPU product table (GPU pools: the product a DRA ResourceSlice names, else the
+ * nvidia.com/gpu.product label) or cores times the per-core factor (CPU pools). A label that does not parse as a positive finite number is ignored with a reason.
  * The pool's simulatedSlowdown divides the result.
  */
 record WorkerCapacity(double value, String source) {
@@ -39,10 +39,22 @@ record WorkerCapacity(double value, String source) {
       if (perGpu.isPresent()) {
         return new WorkerCapacity(perGpu.get() * gpus, "label " + CapacityLabels.CAPACITY_PER_GPU + " x " + gpus);
       }
+      GpuFacts facts = node.gpuFacts();
+      if (facts != null && facts.productName() != null) {
+        Optional<Map.Entry<String, Double>> published = config.gpuEntryFor(facts.productName());
+        if (published.isPresent()) {
+          return new WorkerCapacity(published.get().getValue() * gpus, "GPU table " + published.get().getKey() + " x " + gpus
+              + " (productName " + facts.productName() + " from " + facts.source() + ")");
+        }
+      }
       String product = labels.get(CapacityLabels.GPU_PRODUCT);
       Optional<Map.Entry<String, Double>> entry = config.gpuEntryFor(product);
       if (entry.isPresent()) {
         return new WorkerCapacity(entry.get().getValue() * gpus, "GPU table " + entry.get().getKey() + " x " + gpus);
+      }
+      if (product == null && facts != null && facts.productName() != null) {
+        return new WorkerCapacity(config.unknownGpuCapacity() * gpus, "GPU product " + facts.productName() + " (from "
+            + facts.source() + ") not in table, default " + config.unknownGpuCapacity() + " per GPU x " + gpus);
       }
       return new WorkerCapacity(config.unknownGpuCapacity() * gpus,
           (product == null ? "no " + CapacityLabels.GPU_PRODUCT + " label" : "GPU product " + product + " not in table")

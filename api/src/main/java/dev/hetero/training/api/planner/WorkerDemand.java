@@ -13,7 +13,8 @@ public final class WorkerDemand {
 
   /**
    * CPU: the larger of cpusPerWorker cores and resources.requests.cpu; memory:
-   * resources.requests.memory (0 when unset); GPUs: gpusPerWorker for GPU pools.
+   * resources.requests.memory (0 when unset); GPUs: gpusPerWorker for GPU pools, as nvidia.com/gpu or, for a pool
+   * with a deviceClaim, as devices claimed through DRA.
    */
   public static NodeResources of(PoolSpec pool) {
     int cpus = pool.cpusPerWorker() == null ? 1 : pool.cpusPerWorker();
@@ -31,7 +32,7 @@ public final class WorkerDemand {
       }
     }
     long gpus = pool.deviceClass() == DeviceClass.GPU ? (pool.gpusPerWorker() == null ? 1 : pool.gpusPerWorker()) : 0;
-    return new NodeResources(cpuMillis, memory, gpus);
+    return pool.claimsDevices() ? new NodeResources(cpuMillis, memory, 0, gpus) : new NodeResources(cpuMillis, memory, gpus);
   }
 
   /** Millicores of a CPU quantity ("2", "500m"). */

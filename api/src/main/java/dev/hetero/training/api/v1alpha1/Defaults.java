@@ -37,6 +37,7 @@ public final class Defaults {
   public static final String CPUS_PER_WORKER = "1";
   public static final String SIMULATED_SLOWDOWN = "1";
   public static final String DEVICE_FALLBACK = "none";
+  public static final String DEVICE_CLASS_NAME = "gpu.nvidia.com";
   public static final String BACKOFF_LIMIT = "3";
   public static final String CLEAN_POD_POLICY = "Running";
   public static final String CHECKPOINT_EVERY_ROUNDS = "50";

@@ -22,6 +22,8 @@ import java.util.Map;
     message = "spec.pools[].gpusPerWorker is only allowed when deviceClass is gpu")
 @ValidationRule(value = "self.deviceClass == 'gpu' || !has(self.deviceFallback) || self.deviceFallback == 'none'",
     message = "spec.pools[].deviceFallback cpu is only allowed when deviceClass is gpu")
+@ValidationRule(value = "self.deviceClass == 'gpu' || !has(self.deviceClaim)",
+    message = "spec.pools[].deviceClaim is only allowed when deviceClass is gpu")
 public record PoolSpec(
     @Required @Size(min = 1, max = 24) @Pattern("^[a-z]([-a-z0-9]*[a-z0-9])?$")
     @JsonPropertyDescription("Pool name: a DNS label of at most 24 characters, unique in the job; part of every worker pod's name.")
@@ -76,10 +78,27 @@ public record PoolSpec(
 
     @Default(Defaults.DEVICE_FALLBACK)
     @JsonPropertyDescription("gpu pools: what a worker does when it finds no usable CUDA device. none (default): it fails at once (exit 69; the operator reports NoCudaDevice). cpu: it trains on the CPU and logs that it fell back (its share of the work is still sized for a GPU).")
-    DeviceFallback deviceFallback) {
+    DeviceFallback deviceFallback,
+
+    @JsonPropertyDescription("gpu pools: claim each worker's GPUs through Dynamic Resource Allocation (a ResourceClaimTemplate of this DeviceClass, resource.k8s.io/v1) instead of requesting nvidia.com/gpu. For clusters whose GPUs are published as ResourceSlices (NVIDIA's DRA driver). Unset: nvidia.com/gpu.")
+    DeviceClaimSpec deviceClaim) {
 
   public PoolSpec {
     nodeSelector = nodeSelector == null ? null : Map.copyOf(nodeSelector);
     tolerations = tolerations == null ? null : List.copyOf(tolerations);
+  }
+
+  /** A pool that requests nvidia.com/gpu (no deviceClaim): the form most code and tests build. */
+  public PoolSpec(String name, DeviceClass deviceClass, Integer replicas, Integer minReplicas, Integer maxReplicas,
+      Integer gpusPerWorker, Integer cpusPerWorker, Double capacityPerWorker, Double simulatedSlowdown,
+      Map<String, String> nodeSelector, List<WorkerToleration> tolerations, WorkerResources resources, String image,
+      DeviceFallback deviceFallback) {
+    this(name, deviceClass, replicas, minReplicas, maxReplicas, gpusPerWorker, cpusPerWorker, capacityPerWorker,
+        simulatedSlowdown, nodeSelector, tolerations, resources, image, deviceFallback, null);
+  }
+
+  /** Its GPUs are claimed through DRA rather than requested as nvidia.com/gpu. */
+  public boolean claimsDevices() {
+    return deviceClass == DeviceClass.GPU && deviceClaim != null;
   }
 }

@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 /** Rules for spec.pools: names, device classes, replica bounds, per-worker resources. */
 final class PoolRules {
   private static final Pattern POOL_NAME = Pattern.compile("^[a-z]([-a-z0-9]*[a-z0-9])?$");
+  private static final Pattern DNS_SUBDOMAIN = Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
 
   private PoolRules() {
   }
@@ -52,12 +53,26 @@ final class PoolRules {
       if (p.deviceFallback() == DeviceFallback.CPU && p.deviceClass() != DeviceClass.GPU) {
         problems.add("spec.pools[].deviceFallback cpu is only allowed when deviceClass is gpu (pool " + p.name() + ")");
       }
+      if (p.deviceClaim() != null) {
+        deviceClaim(p, at, problems);
+      }
       Bounds.check(problems, at + ".gpusPerWorker", p.gpusPerWorker(), 1, 16);
       Bounds.check(problems, at + ".cpusPerWorker", p.cpusPerWorker(), 1, 256);
       if (p.capacityPerWorker() != null && !(p.capacityPerWorker() > 0 && p.capacityPerWorker() <= 1000000)) {
         problems.add(at + ".capacityPerWorker: must lie in (0, 1000000], got " + p.capacityPerWorker());
       }
       Bounds.check(problems, at + ".simulatedSlowdown", p.simulatedSlowdown(), 1, 1000);
+    }
+  }
+
+  private static void deviceClaim(PoolSpec p, String at, List<String> problems) {
+    if (p.deviceClass() != DeviceClass.GPU) {
+      problems.add("spec.pools[].deviceClaim is only allowed when deviceClass is gpu (pool " + p.name() + ")");
+    }
+    String cls = p.deviceClaim().deviceClassName();
+    if (cls != null && (cls.isEmpty() || cls.length() > 253 || !DNS_SUBDOMAIN.matcher(cls).matches())) {
+      problems.add(at + ".deviceClaim.deviceClassName: must be a DNS subdomain (a DeviceClass name such as gpu.nvidia.com), got '"
+          + cls + "'");
     }
   }
 }

@@ -15,6 +15,7 @@ import dev.hetero.training.api.v1alpha1.ClaimDeletionPolicy;
 import dev.hetero.training.api.v1alpha1.CleanPodPolicy;
 import dev.hetero.training.api.v1alpha1.Defaults;
 import dev.hetero.training.api.v1alpha1.DeviceClass;
+import dev.hetero.training.api.v1alpha1.DeviceClaimSpec;
 import dev.hetero.training.api.v1alpha1.DeviceFallback;
 import dev.hetero.training.api.v1alpha1.HeteroTrainingJobSpec;
 import dev.hetero.training.api.v1alpha1.LearningRateSpec;
@@ -155,7 +156,8 @@ public final class SpecDefaults {
         p.tolerations(),
         p.resources(),
         p.image(),
-        or(p.deviceFallback(), parse(DeviceFallback.class, Defaults.DEVICE_FALLBACK)));
+        or(p.deviceFallback(), parse(DeviceFallback.class, Defaults.DEVICE_FALLBACK)),
+        p.deviceClaim() == null ? null : new DeviceClaimSpec(or(p.deviceClaim().deviceClassName(), Defaults.DEVICE_CLASS_NAME)));
   }
 
   static RunPolicy runPolicy(RunPolicy r) {

@@ -144,6 +144,9 @@ class CelParityTest {
     VIOLATIONS.put("spec.pools[].deviceFallback cpu is only allowed when deviceClass is gpu",
         () -> SpecValidator.validate(withPool(new PoolSpec("p", DeviceClass.CPU, 1, null, null, null, null, null, null, null, null, null, null,
             dev.hetero.training.api.v1alpha1.DeviceFallback.CPU))));
+    VIOLATIONS.put("spec.pools[].deviceClaim is only allowed when deviceClass is gpu",
+        () -> SpecValidator.validate(withPool(new PoolSpec("p", DeviceClass.CPU, 1, null, null, null, null, null, null, null, null, null, null,
+            null, new dev.hetero.training.api.v1alpha1.DeviceClaimSpec("gpu.nvidia.com")))));
     VIOLATIONS.put("spec.pools[].name must be unique within the job",
         () -> SpecValidator.validate(spec(perWorker(8), List.of(cpuPool("same", 1), gpuPool("same", 1)))));
     VIOLATIONS.put("spec.training.batch: set exactly one of global or perWorker",

@@ -4,6 +4,7 @@ import dev.hetero.training.api.v1alpha1.HeteroTrainingJob;
 import dev.hetero.training.api.v1alpha1.HeteroTrainingJobStatus;
 import dev.hetero.training.api.v1alpha1.JobPhase;
 import dev.hetero.training.api.v1alpha1.PlannedWorker;
+import dev.hetero.training.operator.devices.DraView;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -16,8 +17,8 @@ import java.util.Optional;
 
 /**
  * Everything one reconcile looks at, read once at its start: the job with its freshest status,
- * its worker pods, the cluster's nodes and pods (for the planner's inventory), and the current
- * plan ConfigMap.
+ * its worker pods, the cluster's nodes and pods (for the planner's inventory), the GPUs DRA
+ * drivers publish, and the current plan ConfigMap.
  */
 public record JobObservation(
     HeteroTrainingJob job,
@@ -27,12 +28,17 @@ public record JobObservation(
     Collection<Pod> allPods,
     Optional<ConfigMap> planConfigMap,
     Optional<PersistentVolumeClaim> checkpointClaim,
+    DraView devices,
     Instant now) {
+
+  public JobObservation {
+    devices = devices == null ? DraView.NONE : devices;
+  }
 
   /** Without a checkpoint claim observed (tests that do not look at it). */
   public JobObservation(HeteroTrainingJob job, HeteroTrainingJobStatus status, Map<String, WorkerPodState> podsByWorker,
       Collection<Node> nodes, Collection<Pod> allPods, Optional<ConfigMap> planConfigMap, Instant now) {
-    this(job, status, podsByWorker, nodes, allPods, planConfigMap, Optional.empty(), now);
+    this(job, status, podsByWorker, nodes, allPods, planConfigMap, Optional.empty(), DraView.NONE, now);
   }
 
   public String name() {

@@ -1,6 +1,8 @@
 package dev.hetero.training.operator.model;
 
+import dev.hetero.training.api.planner.DraGpus;
 import dev.hetero.training.api.planner.NodeInfo;
+import dev.hetero.training.operator.devices.DraView;
 import dev.hetero.training.api.planner.NodeResources;
 import dev.hetero.training.api.planner.NodeTaint;
 import io.fabric8.kubernetes.api.model.Node;
@@ -28,6 +30,12 @@ public final class NodeInventoryBuilder {
    */
   public static List<NodeInfo> build(Collection<Node> nodes, Collection<Pod> pods, String excludedPodOwnerUid,
       Set<String> excludedNodes) {
+    return build(nodes, pods, excludedPodOwnerUid, excludedNodes, DraView.NONE);
+  }
+
+  /** As above, with the GPUs that DRA drivers publish for each node (claimable devices and their facts). */
+  public static List<NodeInfo> build(Collection<Node> nodes, Collection<Pod> pods, String excludedPodOwnerUid,
+      Set<String> excludedNodes, DraView devices) {
     Map<String, NodeResources> requested = new HashMap<>();
     for (Pod pod : pods) {
       if (isTerminal(pod) || ownedBy(pod, excludedPodOwnerUid)) {
@@ -41,8 +49,10 @@ public final class NodeInventoryBuilder {
       if (excludedNodes.contains(name) || node.getMetadata().getDeletionTimestamp() != null) {
         continue;
       }
-      inventory.add(new NodeInfo(name, node.getMetadata().getLabels(), allocatable(node),
-          requested.getOrDefault(name, NodeResources.NONE), schedulable(node), taints(node)));
+      NodeInfo info = new NodeInfo(name, node.getMetadata().getLabels(), allocatable(node),
+          requested.getOrDefault(name, NodeResources.NONE), schedulable(node), taints(node));
+      DraGpus.NodeGpus gpus = devices.gpusByNode().get(name);
+      inventory.add(gpus == null ? info : info.withDraGpus(gpus));
     }
     return inventory;
   }

@@ -40,7 +40,7 @@ public final class ReservedCapacity {
     }
     return inventory.stream().map(n -> {
       NodeResources extra = held.get(n.name());
-      return extra == null ? n : new NodeInfo(n.name(), n.labels(), n.allocatable(), n.requested().plus(extra), n.schedulable(), n.taints());
+      return extra == null ? n : n.plusRequested(extra);
     }).toList();
   }
 }

@@ -151,7 +151,8 @@ public final class WorkerPodFactory {
         .withEnv(env)
         .addNewPort().withName("coordinator").withContainerPort(WorkerEnv.COORDINATOR_PORT).withProtocol("TCP").endPort()
         .addNewPort().withName("metrics").withContainerPort(WorkerEnv.METRICS_DEFAULT_PORT).withProtocol("TCP").endPort()
-        .withNewResources().withRequests(requests).withLimits(limits).endResources()
+        .withNewResources().withRequests(requests).withLimits(limits)
+          .withClaims(pool.claimsDevices() ? List.of(DeviceClaims.containerClaim()) : null).endResources()
         .withVolumeMounts(mounts)
         .withNewSecurityContext()
           .withAllowPrivilegeEscalation(false)
@@ -205,6 +206,7 @@ public final class WorkerPodFactory {
             .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
           .endSecurityContext()
           .withContainers(container)
+          .withResourceClaims(pool.claimsDevices() ? List.of(DeviceClaims.podClaim(ref.name(), pool)) : null)
           .withVolumes(volumes)
         .endSpec()
         .build();
@@ -260,8 +262,9 @@ public final class WorkerPodFactory {
   }
 
   /**
-   * Requests: the planner's demand (cpusPerWorker cores, memory request, gpusPerWorker GPUs), so the
-   * scheduler reserves exactly what the plan counted. Limits: the pool's, GPUs always limited.
+   * Requests: the planner's demand (cpusPerWorker cores, memory request, gpusPerWorker GPUs as
+   * nvidia.com/gpu unless the pool claims them through DRA), so the scheduler reserves exactly what
+   * the plan counted. Limits: the pool's, GPUs always limited.
    */
   static void resources(PoolSpec pool, Map<String, Quantity> requests, Map<String, Quantity> limits) {
     if (pool.resources() != null && pool.resources().requests() != null) {
@@ -272,7 +275,11 @@ public final class WorkerPodFactory {
     }
     var demand = WorkerDemand.of(pool);
     requests.put("cpu", new Quantity(demand.cpuMillis() + "m"));
-    if (pool.deviceClass() == DeviceClass.GPU) {
+    if (pool.claimsDevices()) {
+      // Its GPUs come through the pod's ResourceClaim (DeviceClaims), not as nvidia.com/gpu; no CPU limit, as for any GPU worker.
+      requests.remove(PodResources.GPU);
+      limits.remove(PodResources.GPU);
+    } else if (pool.deviceClass() == DeviceClass.GPU) {
       Quantity gpus = new Quantity(String.valueOf(demand.gpus()));
       requests.put(PodResources.GPU, gpus);
       limits.put(PodResources.GPU, gpus);

@@ -4,6 +4,7 @@ import dev.hetero.training.api.v1alpha1.HeteroTrainingJob;
 import dev.hetero.training.api.v1alpha1.HeteroTrainingJobSpec;
 import dev.hetero.training.api.v1alpha1.HeteroTrainingJobStatus;
 import dev.hetero.training.operator.config.OperatorConfig;
+import dev.hetero.training.operator.devices.DraDevices;
 import dev.hetero.training.operator.kueue.OrphanedGroups;
 import dev.hetero.training.operator.kueue.QueuedJobs;
 import dev.hetero.training.operator.kueue.Workloads;
@@ -100,6 +101,8 @@ public class HeteroTrainingJobReconciler implements Reconciler<HeteroTrainingJob
   Workloads workloads;
   @Inject
   OrphanedGroups orphans;
+  @Inject
+  DraDevices dra;
 
   @Override
   public List<EventSource<?, HeteroTrainingJob>> prepareEventSources(EventSourceContext<HeteroTrainingJob> context) {
@@ -128,6 +131,8 @@ public class HeteroTrainingJobReconciler implements Reconciler<HeteroTrainingJob
     InformerEventSource<Pod, HeteroTrainingJob> pods = new InformerEventSource<>(podConfig, context);
     List<EventSource<?, HeteroTrainingJob>> sources = new ArrayList<>(List.of(pods, new InformerEventSource<>(nodeConfig, context),
         new InformerEventSource<>(claimConfig, context)));
+    // GPUs published through DRA (ResourceSlices, and the claims that hold them), when resource.k8s.io/v1 is served.
+    sources.addAll(dra.eventSources(context));
     // Kueue's Workloads, when its API is served (jobs labelled kueue.x-k8s.io/queue-name).
     workloads.eventSource(context).ifPresent(workloadSource -> {
       sources.add(workloadSource);

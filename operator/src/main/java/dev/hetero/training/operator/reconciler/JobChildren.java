@@ -11,7 +11,11 @@ import dev.hetero.training.operator.model.JobObservation;
 import dev.hetero.training.operator.model.Reason;
 import dev.hetero.training.operator.model.StatusAggregator;
 import dev.hetero.training.operator.reconciler.dependent.DesiredPlan;
+import dev.hetero.training.operator.devices.DraDevices;
+import dev.hetero.training.operator.model.DeviceClaims;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.resource.v1.ResourceClaimTemplate;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.AggregatedOperatorException;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
@@ -22,7 +26,8 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * The children step: Service, plan ConfigMap, token Secret, ServiceAccount, Role, RoleBinding,
+ * The children step: Service, plan ConfigMap, token Secret, ServiceAccount, Role, RoleBinding, the
+ * checkpoint claim and the ResourceClaimTemplates of pools that claim GPUs through DRA,
  * through the dependent workflow (explicit invocation, so it runs after planning with the plan
  * in its context). A dependent that cannot be applied is a {@link JobException}: the job's
  * Running condition names it, and the pods step does not run.
@@ -45,6 +50,7 @@ public class JobChildren {
       List<PlannedWorker> workers, boolean publish, StatusAggregator status) {
     PlanDocument document = planDocument(obs, spec, workers);
     ensureCheckpointClaim(context, obs, spec).ifPresent(status::checkpointClaimCreated);
+    ensureDeviceClaimTemplates(context, obs, spec);
     (publish ? DesiredPlan.of(document) : DesiredPlan.withheld(document)).putInto(context);
     try {
       // With explicit invocation JOSDK throws the dependents' errors as one aggregated exception.
@@ -77,6 +83,34 @@ public class JobChildren {
       String message = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
       throw new JobException(Reason.ChildrenNotApplied, "children not applied: checkpoint claim "
           + desired.get().getMetadata().getName() + ": " + message, e);
+    }
+  }
+
+  /**
+   * The ResourceClaimTemplate of each pool that claims its GPUs through DRA. A template's spec cannot change, so one
+   * that asks for something else (gpusPerWorker or the DeviceClass changed) is replaced; pods created before keep the
+   * claims they were given.
+   */
+  void ensureDeviceClaimTemplates(Context<HeteroTrainingJob> context, JobObservation obs, HeteroTrainingJobSpec spec) {
+    for (ResourceClaimTemplate desired : DeviceClaims.desiredTemplates(obs.job(), spec)) {
+      var templates = context.getClient().resources(ResourceClaimTemplate.class).inNamespace(obs.namespace());
+      try {
+        ResourceClaimTemplate existing = templates.withName(desired.getMetadata().getName()).get();
+        if (existing != null && DeviceClaims.sameRequest(existing, desired)) {
+          continue;
+        }
+        if (existing != null) {
+          templates.resource(existing).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+        }
+        templates.resource(desired).create();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() == 409) {
+          continue;
+        }
+        String message = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
+        throw new JobException(Reason.ChildrenNotApplied, "children not applied: ResourceClaimTemplate "
+            + desired.getMetadata().getName() + " (" + DraDevices.API_VERSION + "): " + message, e);
+      }
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.hetero.training.operator.reconciler;
 
 import dev.hetero.training.api.v1alpha1.HeteroTrainingJob;
+import dev.hetero.training.operator.devices.DraDevices;
 import dev.hetero.training.operator.metrics.JobMetrics;
 import dev.hetero.training.operator.model.JobObservation;
 import dev.hetero.training.operator.model.WorkerPodState;
@@ -42,6 +43,8 @@ public class JobObserver {
   PodDeletions deletions;
   @Inject
   JobMetrics metrics;
+  @Inject
+  DraDevices devices;
 
   /** When each failed pod was first seen failing, for pods that carry no finish time. */
   private final Map<String, Instant> failureSeen = new ConcurrentHashMap<>();
@@ -62,8 +65,9 @@ public class JobObserver {
     }
     var nodes = informer(context, Node.class, HeteroTrainingJobReconciler.NODES).list().toList();
     var allPods = informer(context, Pod.class, HeteroTrainingJobReconciler.PODS).list().toList();
+    var ownPods = allPods.stream().filter(p -> ownedBy(p, uid)).map(p -> p.getMetadata().getUid()).collect(Collectors.toSet());
     return new JobObservation(job, job.getStatus(), podsByWorker, nodes, allPods, context.getSecondaryResource(ConfigMap.class),
-        checkpointClaim(job, context), now);
+        checkpointClaim(job, context), devices.view(context, ownPods), now);
   }
 
   /** The claim the coordinator mounts (spec.checkpoint, defaulted), as the claim informer has it. */

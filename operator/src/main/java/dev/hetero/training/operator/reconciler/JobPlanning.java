@@ -209,7 +209,10 @@ public class JobPlanning {
       return new Outcome(kind, placed.workers(), String.join("; ", placed.reasons()), excluded, Optional.empty());
     }
     PlanResult.Unplaceable u = (PlanResult.Unplaceable) result;
-    return new Outcome(Kind.UNSCHEDULABLE, List.of(), u.summary(), excluded, Optional.empty());
+    // Why GPUs published through DRA were not counted (a pool being republished, MIG devices) is part of the answer.
+    String dra = spec.pools().stream().anyMatch(PoolSpec::claimsDevices) && !obs.devices().notes().isEmpty()
+        ? " (DRA: " + String.join("; ", obs.devices().notes()) + ")" : "";
+    return new Outcome(Kind.UNSCHEDULABLE, List.of(), u.summary() + dra, excluded, Optional.empty());
   }
 
   private PlanResult plan(JobObservation obs, HeteroTrainingJobSpec spec, List<NodeInfo> inventory) {
@@ -223,7 +226,7 @@ public class JobPlanning {
 
   private List<NodeInfo> inventory(JobObservation obs, Set<String> excluded) {
     String uid = obs.job().getMetadata().getUid();
-    return ReservedCapacity.subtract(NodeInventoryBuilder.build(obs.nodes(), obs.allPods(), uid, excluded),
+    return ReservedCapacity.subtract(NodeInventoryBuilder.build(obs.nodes(), obs.allPods(), uid, excluded, obs.devices()),
         ledger.snapshot(), obs.allPods(), uid, obs.now());
   }
 
@@ -233,7 +236,7 @@ public class JobPlanning {
       int n = counts.getOrDefault(p.name(), 0L).intValue();
       return new PoolSpec(p.name(), p.deviceClass(), n, Math.min(n, p.minReplicas()), Math.max(n, p.maxReplicas()),
           p.gpusPerWorker(), p.cpusPerWorker(), p.capacityPerWorker(), p.simulatedSlowdown(), p.nodeSelector(),
-          p.tolerations(), p.resources(), p.image(), p.deviceFallback());
+          p.tolerations(), p.resources(), p.image(), p.deviceFallback(), p.deviceClaim());
     }).toList();
     return new HeteroTrainingJobSpec(spec.model(), spec.dataset(), spec.training(), spec.allocation(), spec.sampling(),
         spec.aggregation(), pools, spec.runPolicy(), spec.checkpoint());
