@@ -3,6 +3,7 @@ package dev.hetero.training.operator.reconciler;
 import dev.hetero.training.api.planner.CapacityPlanner;
 import dev.hetero.training.operator.config.GpuCapacityTable;
 import dev.hetero.training.operator.config.OperatorConfig;
+import dev.hetero.training.operator.devices.DraDevices;
 import dev.hetero.training.operator.kueue.KueuePods;
 import dev.hetero.training.operator.kueue.OrphanedGroups;
 import dev.hetero.training.operator.kueue.QueuedJobs;
@@ -32,10 +33,12 @@ public final class ManualWiring {
     pods.pods = podManager;
     pods.metrics = metrics;
 
+    DraDevices dra = new DraDevices();
     JobObserver observer = new JobObserver();
     observer.clock = clock;
     observer.deletions = deletions;
     observer.metrics = metrics;
+    observer.devices = dra;
     FinishedJobs finished = new FinishedJobs();
     finished.pods = pods;
     RunPolicySteps runPolicy = new RunPolicySteps();
@@ -82,6 +85,7 @@ public final class ManualWiring {
     r.queue = queue;
     r.workloads = workloads;
     r.orphans = orphans;
+    r.dra = dra;
     return r;
   }
 }
