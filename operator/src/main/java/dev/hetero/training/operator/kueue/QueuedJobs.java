@@ -221,7 +221,7 @@ public class QueuedJobs {
   /** The planner's view of each node, for sizing from the nodes the pods are bound to. */
   private static Function<String, NodeInfo> nodes(JobObservation obs) {
     Map<String, NodeInfo> byName = NodeInventoryBuilder.build(obs.nodes(), obs.allPods(), obs.job().getMetadata().getUid(),
-        Set.of()).stream().collect(Collectors.toMap(NodeInfo::name, Function.identity(), (a, b) -> a));
+        Set.of(), obs.devices()).stream().collect(Collectors.toMap(NodeInfo::name, Function.identity(), (a, b) -> a));
     return byName::get;
   }
 }

@@ -1,7 +1,9 @@
 package dev.hetero.training.operator.reconciler;
 
 import dev.hetero.training.api.v1alpha1.HeteroTrainingJob;
+import dev.hetero.training.api.v1alpha1.DeviceClass;
 import dev.hetero.training.operator.devices.DraDevices;
+import dev.hetero.training.operator.devices.DraView;
 import dev.hetero.training.operator.metrics.JobMetrics;
 import dev.hetero.training.operator.model.JobObservation;
 import dev.hetero.training.operator.model.WorkerPodState;
@@ -22,8 +24,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
@@ -55,19 +59,22 @@ public class JobObserver {
     pruneMemory(context, now);
     String uid = job.getMetadata().getUid();
     Map<String, WorkerPodState> podsByWorker = new HashMap<>();
+    Set<String> ownPodUids = new HashSet<>();
     for (Pod pod : context.getSecondaryResources(Pod.class)) {
       if (!ownedBy(pod, uid)) {
         continue;
       }
+      ownPodUids.add(pod.getMetadata().getUid());
       Instant seen = "Failed".equals(pod.getStatus() == null ? null : pod.getStatus().getPhase())
           ? failureSeen.computeIfAbsent(pod.getMetadata().getUid(), k -> now) : now;
       podsByWorker.put(pod.getMetadata().getName(), WorkerPodState.of(pod, seen));
     }
     var nodes = informer(context, Node.class, HeteroTrainingJobReconciler.NODES).list().toList();
     var allPods = informer(context, Pod.class, HeteroTrainingJobReconciler.PODS).list().toList();
-    var ownPods = allPods.stream().filter(p -> ownedBy(p, uid)).map(p -> p.getMetadata().getUid()).collect(Collectors.toSet());
+    // DRA facts size GPU workers only: a job without a GPU pool skips reading the slices and claims.
+    var gpus = hasGpuPool(job) ? devices.view(context, ownPodUids) : DraView.NONE;
     return new JobObservation(job, job.getStatus(), podsByWorker, nodes, allPods, context.getSecondaryResource(ConfigMap.class),
-        checkpointClaim(job, context), devices.view(context, ownPods), now);
+        checkpointClaim(job, context), gpus, now);
   }
 
   /** The claim the coordinator mounts (spec.checkpoint, defaulted), as the claim informer has it. */
@@ -86,6 +93,11 @@ public class JobObserver {
   private static <R extends HasMetadata> InformerEventSource<R, HeteroTrainingJob> informer(Context<HeteroTrainingJob> context,
       Class<R> type, String name) {
     return (InformerEventSource<R, HeteroTrainingJob>) context.eventSourceRetriever().getEventSourceFor(type, name);
+  }
+
+  private static boolean hasGpuPool(HeteroTrainingJob job) {
+    return job.getSpec() != null && job.getSpec().pools() != null
+        && job.getSpec().pools().stream().anyMatch(p -> p.deviceClass() == DeviceClass.GPU);
   }
 
   private static boolean ownedBy(Pod pod, String uid) {
