@@ -27,6 +27,7 @@ public final class Defaults {
   public static final String REBALANCE_DEAD_BAND = "0.1";
   public static final String REBALANCE_DAMPING = "0.7";
   public static final String STRAGGLER_FACTOR = "4";
+  public static final String LEAVE_OUT_STRAGGLERS = "false";
   public static final String BIASED_ROLE = "slow";
   public static final String CANDIDATE_RATIO = "4";
   public static final String SCORE_MERGE = "min";

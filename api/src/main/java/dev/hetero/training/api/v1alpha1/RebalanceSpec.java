@@ -1,5 +1,6 @@
 package dev.hetero.training.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
@@ -31,5 +32,20 @@ public record RebalanceSpec(
     @Default(Defaults.STRAGGLER_FACTOR) @Min(1) @Max(1000)
     @JsonPropertyDescription("A worker whose round compute time exceeds this many times the median worker's, with the work it is"
         + " given, is marked Straggler in status.workers (with or without rebalancing).")
-    Double stragglerFactor) {
+    Double stragglerFactor,
+
+    @Default(Defaults.LEAVE_OUT_STRAGGLERS)
+    @JsonPropertyDescription("When true, a worker marked Straggler is not waited for beyond stragglerFactor times the time the"
+        + " other workers took: the round closes without it (its samples of that round are not counted) and it starts the next"
+        + " one with the new average. Every fifth round it is waited for, so a worker that recovered is measured again.")
+    Boolean leaveOutStragglers) {
+
+  @JsonCreator
+  public RebalanceSpec {
+  }
+
+  /** Rebalancing without the straggler cut-off (its default applies). */
+  public RebalanceSpec(Boolean enabled, Double deadBand, Double damping, Double stragglerFactor) {
+    this(enabled, deadBand, damping, stragglerFactor, null);
+  }
 }

@@ -114,12 +114,13 @@ public final class SpecDefaults {
   }
 
   static RebalanceSpec rebalance(RebalanceSpec r) {
-    RebalanceSpec in = r == null ? new RebalanceSpec(null, null, null, null) : r;
+    RebalanceSpec in = r == null ? new RebalanceSpec(null, null, null, null, null) : r;
     return new RebalanceSpec(
         or(in.enabled(), Boolean.valueOf(Defaults.REBALANCE_ENABLED)),
         or(in.deadBand(), Double.valueOf(Defaults.REBALANCE_DEAD_BAND)),
         or(in.damping(), Double.valueOf(Defaults.REBALANCE_DAMPING)),
-        or(in.stragglerFactor(), Double.valueOf(Defaults.STRAGGLER_FACTOR)));
+        or(in.stragglerFactor(), Double.valueOf(Defaults.STRAGGLER_FACTOR)),
+        or(in.leaveOutStragglers(), Boolean.valueOf(Defaults.LEAVE_OUT_STRAGGLERS)));
   }
 
   static SamplingSpec sampling(SamplingSpec s) {
@@ -168,7 +169,8 @@ public final class SpecDefaults {
         in.activeDeadlineSeconds(),
         in.ttlSecondsAfterFinished(),
         or(in.cleanPodPolicy(), parse(CleanPodPolicy.class, Defaults.CLEAN_POD_POLICY)),
-        restarts(in.restarts()));
+        restarts(in.restarts()),
+        or(in.elastic(), Boolean.FALSE));
   }
 
   static RestartBudgets restarts(RestartBudgets r) {

@@ -31,6 +31,6 @@ class RebalanceValidationTest {
   @Test
   void anAbsentSectionIsOffWithTheDocumentedDefaults() {
     RebalanceSpec r = SpecDefaults.apply(with(null)).allocation().rebalance();
-    assertThat(r).isEqualTo(new RebalanceSpec(false, 0.1, 0.7, 4.0));
+    assertThat(r).isEqualTo(new RebalanceSpec(false, 0.1, 0.7, 4.0, false));
   }
 }

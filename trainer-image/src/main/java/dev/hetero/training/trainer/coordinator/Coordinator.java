@@ -36,7 +36,8 @@ import java.util.function.LongSupplier;
  */
 public final class Coordinator {
   private final CoordinatorConfig config;
-  private final List<WorkerHandle> workers;
+  /** By rank of the running plan; regrouped when a plan version changes the workers. */
+  private final WorkerCrew workers;
   private final ModelEvaluator evaluator;
   private final TrainingListener listener;
   private Checkpoints checkpoints;
@@ -51,7 +52,7 @@ public final class Coordinator {
       throw new IllegalArgumentException(workers.size() + " worker handles for " + config.plan().size() + " planned workers");
     }
     this.config = config;
-    this.workers = workers.stream().sorted((a, b) -> Integer.compare(a.rank(), b.rank())).toList();
+    this.workers = new WorkerCrew(workers.stream().sorted((a, b) -> Integer.compare(a.rank(), b.rank())).toList());
     this.evaluator = evaluator;
     this.listener = listener;
   }
@@ -69,6 +70,15 @@ public final class Coordinator {
     return this;
   }
 
+  /**
+   * Workers may join and leave with a new plan version (rank 0 stays): joining workers get their
+   * handles here, leaving ones are told to finish; with {@link Roster#FIXED} such a plan is ignored.
+   */
+  public Coordinator roster(Roster roster) {
+    workers.roster(roster);
+    return this;
+  }
+
   /** Once requested, the run ends at the next round boundary with a checkpoint of that round. */
   public Coordinator stopRequest(StopRequest request) {
     this.stop = request;
@@ -77,6 +87,7 @@ public final class Coordinator {
 
   public Coordinator log(PrintStream log) {
     this.log = log;
+    workers.log(log);
     return this;
   }
 
@@ -119,7 +130,16 @@ public final class Coordinator {
     boolean firstRound = true;
     while (state.samples() < budget() && !stop.requested()) {
       long roundStart = System.nanoTime();
-      RunningPlan next = rebalancing.next(plan.next(planSource.poll(), log), log);
+      RunningPlan picked = plan.next(planSource.poll(), workers.elastic(), log);
+      if (!picked.sameWorkers(plan)) {
+        Membership change = Membership.between(plan, picked);
+        workers.regroup(state, picked, change, config.includeBuffers());
+        state = state.regrouped(change);
+        tracker = tracker.regrouped(picked, change);
+        rebalancing.regroup(change);
+        listener.onMembership(state.round(), picked.version(), change, picked.size());
+      }
+      RunningPlan next = rebalancing.next(picked, log);
       state = planShards(state, next, replanned || next != plan);
       replanned = false;
       plan = next;
@@ -127,9 +147,11 @@ public final class Coordinator {
       dispatch(state, plan, lr, firstRound);
       firstRound = false;
       long posted = System.nanoTime();
-      RoundResult[] results = collect(stop::roundCutoffNanos);
+      RoundResult[] results = workers.collect(stop::roundCutoffNanos, rebalancing.leaveOut(state.round()),
+          rebalancing.stragglerFactor(), state.round(), listener);
       long collected = System.nanoTime();
       RoundAggregation.Aggregate round = RoundAggregation.of(config, state, plan, results, tracker);
+      workers.firstContributions(plan, results, state.round(), listener);
       rebalancing.observe(plan, round, tracker);
       double roundSeconds = (System.nanoTime() - roundStart) / 1e9;
       timing.add(roundSeconds, round.slowestCompute(), (posted - roundStart) / 1e9, (System.nanoTime() - collected) / 1e9);
@@ -211,31 +233,6 @@ public final class Coordinator {
     }
   }
 
-  /**
-   * Step 4: in-process workers train while the remote ones do; then the remote answers are read
-   * (null: missed, or not in by {@code cutoff}, a stop request's deadline).
-   */
-  private RoundResult[] collect(LongSupplier cutoff) throws IOException {
-    RoundResult[] results = new RoundResult[workers.size()];
-    for (WorkerHandle w : workers) {
-      if (w.inProcess()) {
-        results[w.rank()] = w.await();
-      }
-    }
-    long t0 = System.nanoTime();
-    boolean anyRemote = false;
-    for (WorkerHandle w : workers) {
-      if (!w.inProcess()) {
-        anyRemote = true;
-        results[w.rank()] = w.await(cutoff);
-      }
-    }
-    if (anyRemote) {
-      listener.onAggregationWait((System.nanoTime() - t0) / 1e9);
-    }
-    return results;
-  }
-
   private void report(RunState state, double lr, RoundAggregation.Aggregate round, WorkerTracker tracker, double slowestShare) {
     listener.onApplied(round.applied());
     listener.onRound(new RoundReport(state.round(), state.samples(), epoch(state), config.epochs(), lr,
@@ -295,12 +292,11 @@ public final class Coordinator {
       throws IOException {
     log.println("coordinator: stop requested; stopping after round " + state.round() + " (" + stop.remaining().toSeconds()
         + " s of the grace period left)");
-    for (WorkerHandle w : workers) {
+    for (WorkerHandle w : workers.all()) {
       w.start(RoundCommand.stopOnRequest(state.round(), planVersion, config.includeBuffers(), state.model()));
     }
-    RoundResult[] answers = collect(stop::answersCutoffNanos);
-    List<WorkerState> states = Arrays.stream(answers).filter(Objects::nonNull).map(RoundResult::state)
-        .filter(Objects::nonNull).toList();
+    RoundResult[] answers = workers.collect(stop::answersCutoffNanos, listener);
+    List<WorkerState> states = RoundAggregation.statesByRank(answers);
     state = state.withWorkerStates(states);
     Long checkpointed = null;
     if (checkpoints != null) {
@@ -324,10 +320,10 @@ public final class Coordinator {
 
   /** Every worker loads the final average; their digests show whether all ended with the same model. */
   private List<String> finishAll(RunState state, long planVersion) throws IOException {
-    for (WorkerHandle w : workers) {
+    for (WorkerHandle w : workers.all()) {
       w.start(RoundCommand.finish(state.round(), planVersion, config.includeBuffers(), state.model()));
     }
-    RoundResult[] finals = collect(() -> StopRequest.NO_CUTOFF);
+    RoundResult[] finals = workers.collect(() -> StopRequest.NO_CUTOFF, listener);
     List<String> digests = new ArrayList<>();
     for (int i = 0; i < finals.length; i++) {
       RoundResult r = finals[i];

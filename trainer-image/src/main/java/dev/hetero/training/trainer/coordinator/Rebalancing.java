@@ -16,14 +16,17 @@ import java.io.PrintStream;
 final class Rebalancing {
   private final CoordinatorConfig config;
   private final RebalanceSpec settings;
-  private final ThroughputMeter meter;
+  private ThroughputMeter meter;
   private long operatorVersion = Long.MIN_VALUE;
   private double[] capacities;
+  /** Who was marked Straggler after the last round, by rank. */
+  private boolean[] stragglers;
 
   Rebalancing(CoordinatorConfig config) {
     this.config = config;
     this.settings = config.spec().allocation().rebalance();
     this.meter = new ThroughputMeter(config.plan().size());
+    this.stragglers = new boolean[config.plan().size()];
   }
 
   /** Step 1b of a round: the plan to run, rebalanced from the measurements when enabled and out of the dead band. */
@@ -46,6 +49,16 @@ final class Rebalancing {
     return next;
   }
 
+  /** The workers changed: measurements follow the workers that stay (the next plan version resets the capacities). */
+  void regroup(Membership change) {
+    meter = meter.regrouped(change);
+    boolean[] carried = new boolean[change.previousRank().length];
+    for (int i = 0; i < carried.length; i++) {
+      carried[i] = change.previousRank()[i] >= 0 && stragglers[change.previousRank()[i]];
+    }
+    stragglers = carried;
+  }
+
   /** After a round: measure the workers that made it, mark stragglers, and show both in status.workers. */
   void observe(RunningPlan plan, RoundAggregation.Aggregate round, WorkerTracker tracker) {
     double[] slowdowns = plan.slowdowns();
@@ -54,6 +67,16 @@ final class Rebalancing {
       meter.observe(i, samples, round.compute()[i] * slowdowns[i]);
     }
     double[] rates = meter.rates();
-    tracker.assigned(plan, rates, Rebalancer.stragglers(plan.workers(), rates, settings.stragglerFactor()));
+    stragglers = Rebalancer.stragglers(plan.workers(), rates, settings.stragglerFactor());
+    tracker.assigned(plan, rates, stragglers);
+  }
+
+  /** The workers round {@code round} does not wait for beyond the straggler cut-off (none unless leaveOutStragglers). */
+  boolean[] leaveOut(long round) {
+    return StragglerCutoff.leaveOut(Boolean.TRUE.equals(settings.leaveOutStragglers()), stragglers, round);
+  }
+
+  double stragglerFactor() {
+    return settings.stragglerFactor() == null ? 1 : settings.stragglerFactor();
   }
 }

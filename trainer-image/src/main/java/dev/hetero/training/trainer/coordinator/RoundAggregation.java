@@ -57,7 +57,7 @@ final class RoundAggregation {
       present.add(i);
       models.add(r.model());
       if (r.state() != null) {
-        states.add(r.state());
+        states.add(atRank(r.state(), i));
       }
       for (float l : r.losses()) {
         lossSum += l;
@@ -84,5 +84,25 @@ final class RoundAggregation {
         config.includeBuffers());
     return new Aggregate(average, samples, lossSum, compute, waits, slowest,
         new AppliedRound(state.round() + 1, plan.version(), applied, steps, batches), states);
+  }
+
+  /**
+   * A worker stamps its state with the rank it started under; ranks may have been renumbered since
+   * (a plan version that added or removed workers), so the coordinator files it under the rank it
+   * has now, the one it answered at.
+   */
+  static WorkerState atRank(WorkerState s, int rank) {
+    return s.rank() == rank ? s : new WorkerState(rank, s.round(), s.optimizer(), s.localBuffers());
+  }
+
+  /** The states handed in with these answers (by rank; null: no answer), each under its current rank. */
+  static List<WorkerState> statesByRank(RoundResult[] answers) {
+    List<WorkerState> out = new ArrayList<>();
+    for (int i = 0; i < answers.length; i++) {
+      if (answers[i] != null && answers[i].state() != null) {
+        out.add(atRank(answers[i].state(), i));
+      }
+    }
+    return out;
   }
 }

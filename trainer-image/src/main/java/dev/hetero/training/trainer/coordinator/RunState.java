@@ -81,6 +81,18 @@ public record RunState(RunIdentity identity, long planVersion, long round, long 
         Arrays.copyOf(workerStates, workers));
   }
 
+  /** The state of a run whose workers changed: each staying worker's saved state under its new rank, none for a joining one. */
+  RunState regrouped(Membership change) {
+    WorkerState[] next = new WorkerState[change.previousRank().length];
+    for (int i = 0; i < next.length; i++) {
+      int was = change.previousRank()[i];
+      WorkerState s = was < 0 || was >= workerStates.length ? null : workerStates[was];
+      next[i] = s == null ? null : new WorkerState(i, s.round(), s.optimizer(), s.localBuffers());
+    }
+    return new RunState(identity, planVersion, round, samples, period, model, scores, evaluations, elapsedSeconds, virtualSeconds,
+        next);
+  }
+
   /** These workers' states replace their earlier ones; the other ranks keep theirs. */
   RunState withWorkerStates(List<WorkerState> reported) {
     if (reported.isEmpty()) {

@@ -140,10 +140,38 @@ public record RunningPlan(long version, List<PlannedWorker> workers, List<Planne
   }
 
   /**
-   * Step 1 of a round: the plan to run from this round on, this one or {@code document} when a
-   * newer version appeared that fits this run (same workers at the same ranks, every entry complete).
+   * Why {@code next} cannot replace this plan in a run whose workers may join and leave, or null
+   * when it can: rank 0 must be the same worker (the coordinator runs in its process), and the
+   * asyncSAM pairs, which find each other by rank, must be as they are.
    */
+  public String elasticIncompatibility(RunningPlan next) {
+    if (!next.worker(0).worker().equals(worker(0).worker())) {
+      return "rank 0 is " + next.worker(0).worker() + " there, " + worker(0).worker() + " here (the coordinator runs in rank"
+          + " 0's process)";
+    }
+    boolean pairs = !helpers.isEmpty() || !next.helpers().isEmpty();
+    if (pairs && !next.helpers().stream().map(PlannedWorker::worker).toList()
+        .equals(helpers.stream().map(PlannedWorker::worker).toList())) {
+      return "its asyncSAM helpers differ (pairs are fixed for a run)";
+    }
+    return pairs ? incompatibility(next) : null;
+  }
+
+  /** Whether {@code other} has the same workers at the same ranks. */
+  boolean sameWorkers(RunningPlan other) {
+    return incompatibility(other) == null;
+  }
+
   RunningPlan next(Optional<PlanDocument> document, PrintStream log) {
+    return next(document, false, log);
+  }
+
+  /**
+   * Step 1 of a round: the plan to run from this round on, this one or {@code document} when a
+   * newer version appeared that fits this run (every entry complete; the same workers at the same
+   * ranks, or, when {@code elastic}, the same rank 0).
+   */
+  RunningPlan next(Optional<PlanDocument> document, boolean elastic, PrintStream log) {
     if (document.isEmpty()) {
       return this;
     }
@@ -155,9 +183,10 @@ public record RunningPlan(long version, List<PlannedWorker> workers, List<Planne
       log.println("coordinator: ignored a re-plan: " + e.getMessage());
       return this;
     }
-    String misfit = incompatibility(next);
+    String misfit = elastic ? elasticIncompatibility(next) : incompatibility(next);
     if (misfit != null) {
-      log.println("coordinator: ignored re-plan version " + next.version() + ": " + misfit + " (that needs new workers)");
+      log.println("coordinator: ignored re-plan version " + next.version() + ": " + misfit + (elastic
+          ? " (that needs a new coordinator)" : " (that needs new workers)"));
       return this;
     }
     log.println("coordinator: re-plan picked up: " + next.describe());

@@ -24,6 +24,20 @@ final class ThroughputMeter {
     Arrays.fill(secondsPerSample, Double.NaN);
   }
 
+  private ThroughputMeter(double[] secondsPerSample) {
+    this.secondsPerSample = secondsPerSample;
+  }
+
+  /** The measurements of the workers that stay, under their new ranks; joining workers are not measured yet. */
+  ThroughputMeter regrouped(Membership change) {
+    double[] next = new double[change.previousRank().length];
+    for (int i = 0; i < next.length; i++) {
+      int was = change.previousRank()[i];
+      next[i] = was < 0 ? Double.NaN : secondsPerSample[was];
+    }
+    return new ThroughputMeter(next);
+  }
+
   /** One round of one worker: samples trained and effective compute seconds. Rounds without compute count nothing. */
   void observe(int rank, long samples, double effectiveComputeSeconds) {
     if (!(effectiveComputeSeconds > 0) || samples <= 0) {

@@ -31,6 +31,14 @@ public interface TrainingListener {
   default void onAggregationWait(double seconds) {
   }
 
+  /** A new plan version changed the workers, from {@code round} on (joined, left, renumbered). */
+  default void onMembership(long round, long planVersion, Membership change, int workers) {
+  }
+
+  /** A worker that joined the running plan at {@code joinedRound} trained its first round, {@code round}. */
+  default void onFirstContribution(String worker, long joinedRound, long round) {
+  }
+
   TrainingListener NONE = new TrainingListener() {
   };
 
@@ -71,6 +79,16 @@ public interface TrainingListener {
       @Override
       public void onAggregationWait(double seconds) {
         copy.forEach(l -> l.onAggregationWait(seconds));
+      }
+
+      @Override
+      public void onMembership(long round, long planVersion, Membership change, int workers) {
+        copy.forEach(l -> l.onMembership(round, planVersion, change, workers));
+      }
+
+      @Override
+      public void onFirstContribution(String worker, long joinedRound, long round) {
+        copy.forEach(l -> l.onFirstContribution(worker, joinedRound, round));
       }
     };
   }

@@ -39,6 +39,26 @@ final class WorkerTracker {
     Arrays.fill(phases, "Waiting");
   }
 
+  /**
+   * The rows of a plan whose workers changed: a staying worker keeps its row (rate, last round,
+   * asyncSAM figures) under its new rank, a joining one starts Waiting, a leaving one's row goes.
+   */
+  WorkerTracker regrouped(RunningPlan next, Membership change) {
+    WorkerTracker out = new WorkerTracker(next.workers(), next.helpers());
+    for (int i = 0; i < out.names.length; i++) {
+      int was = change.previousRank()[i];
+      if (was >= 0) {
+        out.phases[i] = phases[was];
+        out.rates[i] = rates[was];
+        out.lastRound[i] = lastRound[was];
+        out.ascent[i] = ascent[was];
+        out.work[i] = work[was];
+      }
+    }
+    out.total = total;
+    return out;
+  }
+
   void missed(int rank) {
     phases[rank] = "Late";
   }

@@ -4,10 +4,8 @@ import dev.hetero.training.trainer.round.RoundCommand;
 import dev.hetero.training.trainer.round.RoundResult;
 import dev.hetero.training.trainer.round.WorkerState;
 import io.grpc.Server;
-import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
@@ -17,10 +15,8 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -30,18 +26,21 @@ import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
- * Rank 0's gRPC server. Each remote rank has a mailbox slot: the coordinator posts the rank's
- * command for the round, the worker's {@code NextRound} poll takes it (or parks until it exists),
- * and the worker's {@code Submit} completes the round's result. A call must carry the job token
- * ({@link TokenInterceptor}) and a hello matching the plan (rank in the plan, world size, model
- * size); anything else is refused. A worker whose hello says it holds no optimizer state (a new
- * process) gets its rank's saved state ({@link #remember}) with the round command it picks up.
+ * Rank 0's gRPC server. Each remote worker of the running plan has a mailbox slot, found by the
+ * worker's name: the coordinator posts the worker's command for the round, the worker's
+ * {@code NextRound} poll takes it (or parks until it exists), and the worker's {@code Submit}
+ * completes the round's result. A call must carry the job token ({@link TokenInterceptor}) and a
+ * hello with the job's model size; anything else is refused. Names, not ranks: the plan may
+ * renumber ranks and add or remove workers while the run goes on ({@link #remoteWorker},
+ * {@link #retire}); a worker whose name no slot has yet (a new pod whose plan reached it before
+ * the coordinator's) is told to wait. A worker whose hello says it holds no optimizer state (a new
+ * process) gets its saved state ({@link #remember}) with the round command it picks up.
  */
 public final class CoordinatorServer implements AutoCloseable {
   private final Server server;
-  private final int worldSize;
   private final int modelSize;
-  private final Slot[] slots;
+  /** By worker name; guarded by this. */
+  private final SlotTable slots = new SlotTable();
   private final PrintStream log;
   private final TransportMeter meter;
   private final long pollNanos;
@@ -53,78 +52,63 @@ public final class CoordinatorServer implements AutoCloseable {
 
 
   /** @param services more services on the same port behind the same token (the asyncSAM relay) */
-  public CoordinatorServer(InetSocketAddress bind, byte[] token, int worldSize, int modelSize, Duration poll,
+  public CoordinatorServer(InetSocketAddress bind, byte[] token, int modelSize, Duration poll,
       TransportMeter meter, PrintStream log, List<ServerServiceDefinition> services) throws IOException {
-    this.worldSize = worldSize;
     this.modelSize = modelSize;
     this.log = log;
     this.meter = meter;
     this.pollNanos = poll.toNanos();
-    this.slots = new Slot[worldSize];
-    for (int i = 0; i < worldSize; i++) {
-      slots[i] = new Slot();
-    }
     ServerServiceDefinition service = ServerServiceDefinition.builder(GrpcWire.SERVICE)
         .addMethod(GrpcWire.NEXT_ROUND, ServerCalls.asyncUnaryCall(this::nextRound))
         .addMethod(GrpcWire.SUBMIT, ServerCalls.asyncUnaryCall(this::submit))
         .build();
-    NettyServerBuilder builder = NettyServerBuilder.forAddress(bind);
-    services.forEach(extra -> builder.addService(ServerInterceptors.intercept(extra, new TokenInterceptor(token, log))));
-    this.server = builder
-        // a restarted coordinator binds the same port while the old connections sit in TIME_WAIT
-        .withOption(io.grpc.netty.shaded.io.netty.channel.ChannelOption.SO_REUSEADDR, true)
-        .maxInboundMessageSize(GrpcWire.MAX_MESSAGE_BYTES)
-        // ping idle connections: a worker whose node vanished (no FIN) loses its transport within ~30 s
-        .keepAliveTime(20, TimeUnit.SECONDS)
-        .keepAliveTimeout(10, TimeUnit.SECONDS)
-        .addService(ServerInterceptors.intercept(service, new TokenInterceptor(token, log)))
-        .addTransportFilter(new io.grpc.ServerTransportFilter() {
-          @Override
-          public void transportTerminated(io.grpc.Attributes attributes) {
-            disconnected(attributes.get(io.grpc.Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
-          }
-        })
-        .build()
-        .start();
+    List<ServerServiceDefinition> all = new java.util.ArrayList<>(services);
+    all.add(service);
+    this.server = CoordinatorTransport.start(bind, token, all, this::disconnected, log);
   }
 
   public int port() {
     return server.getPort();
   }
 
-  /** Waits until every remote rank polled once, the time is up, or {@code giveUp} says so; returns the ranks that did. */
+  /** Waits until every remote worker polled once, the time is up, or {@code giveUp} says so; returns the ranks that did. */
   public Set<Integer> awaitJoined(Duration within, BooleanSupplier giveUp) {
     long deadline = System.nanoTime() + within.toNanos();
     while (true) {
-      Set<Integer> joined = joined();
-      if (joined.size() == worldSize - 1 || System.nanoTime() > deadline || giveUp.getAsBoolean()) {
-        return joined;
+      synchronized (this) {
+        if (slots.everyoneJoined() || System.nanoTime() > deadline || giveUp.getAsBoolean()) {
+          return slots.joined();
+        }
       }
       sleep(50);
     }
   }
 
+  /** The current ranks of the remote workers of the running plan that polled at least once. */
   public synchronized Set<Integer> joined() {
-    Set<Integer> out = new TreeSet<>();
-    for (int i = 1; i < worldSize; i++) {
-      if (slots[i].joined) {
-        out.add(i);
-      }
-    }
-    return out;
+    return slots.joined();
   }
 
-  /** The coordinator-side handles of ranks 1..world-1. */
-  public List<RemoteWorker> remoteWorkers(Duration pickup, Duration roundDeadline) {
-    List<RemoteWorker> out = new ArrayList<>();
-    for (int i = 1; i < worldSize; i++) {
-      out.add(new RemoteWorker(this, i, pickup, roundDeadline));
-    }
-    return out;
+  /** A handle on the worker of this name at this rank: a new slot, or a retired one taken back into the plan. */
+  public synchronized RemoteWorker remoteWorker(String name, int rank, Duration pickup, Duration roundDeadline) {
+    return new RemoteWorker(this, slots.take(name, rank), pickup, roundDeadline);
   }
 
-  synchronized void post(int rank, RoundCommand command) {
-    Slot s = slots[rank];
+  /**
+   * The worker left the plan: it is no longer waited for, and if it is still alive, its next poll
+   * takes {@code farewell} (the current model and "finish"), so it ends cleanly instead of waiting.
+   */
+  synchronized void retire(String name, RoundCommand farewell) {
+    Slot s = slots.get(name);
+    if (s == null || s.retired) {
+      return;
+    }
+    post(name, farewell);
+    s.retired = true;
+  }
+
+  synchronized void post(String name, RoundCommand command) {
+    Slot s = slots.get(name);
     s.open(command);
     if (s.parked != null) {
       StreamObserver<byte[]> o = s.parked;
@@ -133,22 +117,35 @@ public final class CoordinatorServer implements AutoCloseable {
     }
   }
 
-  /** The state to hand {@code rank} if it polls as a new process (its latest checkpointed one). */
-  synchronized void remember(int rank, WorkerState state) {
-    slots[rank].saved = state;
+  /** The state to hand the worker if it polls as a new process (its latest checkpointed one). */
+  synchronized void remember(String name, WorkerState state) {
+    slots.get(name).saved = state;
   }
 
   /**
-   * The rank's result for the posted command, or null when the worker did not pick the command up
+   * The worker's result for the posted command, or null when it has never connected (a new worker
+   * still starting: it trains from the round after it connects), did not pick the command up
    * within {@code pickup} (dead, restarting or still busy with an older round) or did not answer
    * within {@code deadline} of the post.
    */
-  RoundResult await(int rank, Duration pickup, Duration deadline, LongSupplier cutoffNanos) {
+  RoundResult await(String name, Duration pickup, Duration deadline, LongSupplier cutoffNanos) {
     CompletableFuture<RoundResult> future;
     long posted;
+    Slot slot;
     synchronized (this) {
-      future = slots[rank].result;
-      posted = slots[rank].postedNanos;
+      slot = slots.get(name);
+      future = slot.result;
+      posted = slot.postedNanos;
+      if (!slot.joined && !slot.pickedUp) {
+        slot.command = null;
+        future.cancel(false);
+        if (!slot.toldNotConnected) {
+          slot.toldNotConnected = true;
+          log.println("coordinator: worker rank " + slot.rank + " (" + name + ") has not connected yet; left out of rounds"
+              + " until it does");
+        }
+        return null;
+      }
     }
     while (true) {
       long now = System.nanoTime();
@@ -157,15 +154,17 @@ public final class CoordinatorServer implements AutoCloseable {
       } catch (TimeoutException e) {
         boolean picked;
         boolean gone;
+        int rank;
         synchronized (this) {
-          picked = slots[rank].pickedUp;
-          gone = slots[rank].disconnected && slots[rank].result == future;
+          picked = slot.pickedUp;
+          gone = slot.disconnected && slot.result == future;
+          rank = slot.rank;
         }
         String reason = MissedRound.reason(now, posted, picked, gone, pickup, deadline, cutoffNanos.getAsLong());
         if (reason != null) {
           synchronized (this) {
-            if (slots[rank].result == future) {
-              slots[rank].command = null;
+            if (slot.result == future) {
+              slot.command = null;
             }
             future.cancel(false);
           }
@@ -190,7 +189,7 @@ public final class CoordinatorServer implements AutoCloseable {
     if (address == null) {
       return;
     }
-    for (Slot s : slots) {
+    for (Slot s : slots.all()) {
       if (address.equals(s.peer) && s.pickedUp && s.result != null && !s.result.isDone()) {
         s.disconnected = true;
       }
@@ -208,14 +207,24 @@ public final class CoordinatorServer implements AutoCloseable {
     }
     String refusal = check(hello);
     if (refusal != null) {
-      log.println("coordinator: refused rank " + hello.rank() + ": " + refusal);
+      log.println("coordinator: refused worker " + hello.worker() + ": " + refusal);
       observer.onError(Status.FAILED_PRECONDITION.withDescription(refusal).asRuntimeException());
       return;
     }
     synchronized (this) {
-      Slot s = slots[hello.rank()];
+      Slot s = slots.get(hello.worker());
+      if (s == null) {
+        // A worker new to the plan whose pod started before this coordinator read that plan: it polls again.
+        if (slots.firstWait(hello.worker())) {
+          log.println("coordinator: worker " + hello.worker() + " is not in the running plan; told to wait for a plan"
+              + " that has it");
+        }
+        // answered after a poll interval, as a parked poll is: an immediate WAIT would have it call again at once
+        timer.schedule(() -> answerWait(observer), pollNanos, TimeUnit.NANOSECONDS);
+        return;
+      }
       if (!s.joined) {
-        log.println("coordinator: worker rank " + hello.rank() + " connected");
+        log.println("coordinator: worker rank " + s.rank + " connected (" + hello.worker() + ")");
       }
       s.joined = true;
       s.peer = TokenInterceptor.PEER.get();
@@ -232,13 +241,13 @@ public final class CoordinatorServer implements AutoCloseable {
       // its dead call (a unary call accepts a message after cancellation without complaint): forget
       // the parked call as soon as it is cancelled, so the pickup timeout applies to that rank.
       if (observer instanceof ServerCallStreamObserver<byte[]> call) {
-        call.setOnCancelHandler(() -> forgetParked(hello.rank(), observer));
+        call.setOnCancelHandler(() -> forgetParked(hello.worker(), observer));
       }
     }
     timer.schedule(() -> {
       synchronized (this) {
-        Slot s = slots[hello.rank()];
-        if (s.parked == observer) {
+        Slot s = slots.get(hello.worker());
+        if (s != null && s.parked == observer) {
           s.parked = null;
           answerWait(observer);
         }
@@ -246,10 +255,13 @@ public final class CoordinatorServer implements AutoCloseable {
     }, pollNanos, TimeUnit.NANOSECONDS);
   }
 
-  private synchronized void forgetParked(int rank, StreamObserver<byte[]> observer) {
-    if (slots[rank].parked == observer) {
-      slots[rank].parked = null;
-      log.println("coordinator: worker rank " + rank + "'s waiting poll was cancelled (the worker went away)");
+  private synchronized void forgetParked(String name, StreamObserver<byte[]> observer) {
+    Slot s = slots.get(name);
+    if (s != null && s.parked == observer) {
+      s.parked = null;
+      if (!s.retired) {
+        log.println("coordinator: worker rank " + s.rank + "'s waiting poll was cancelled (the worker went away)");
+      }
     }
   }
 
@@ -279,36 +291,37 @@ public final class CoordinatorServer implements AutoCloseable {
 
   private void submit(byte[] request, StreamObserver<byte[]> observer) {
     meter.received(request.length);
-    RoundResult result;
+    Frames.Submission submission;
     try {
-      result = Frames.parseResult(ByteBuffer.wrap(request).order(ByteOrder.LITTLE_ENDIAN));
-    } catch (RuntimeException e) {
+      submission = Frames.parseSubmission(ByteBuffer.wrap(request).order(ByteOrder.LITTLE_ENDIAN));
+    } catch (IOException | RuntimeException e) {
       observer.onError(Status.INVALID_ARGUMENT.withDescription("bad result: " + e).asRuntimeException());
       return;
     }
+    RoundResult result = submission.result();
     boolean accepted = false;
+    boolean retired = false;
     synchronized (this) {
-      if (result.rank() >= 1 && result.rank() < worldSize) {
-        Slot s = slots[result.rank()];
-        if (s.command != null && s.command.round() == result.round() && s.result != null && !s.result.isDone()) {
+      Slot s = slots.get(submission.worker());
+      if (s != null) {
+        retired = s.retired;
+        if (!retired && s.command != null && s.command.round() == result.round() && s.result != null && !s.result.isDone()) {
           accepted = s.result.complete(result);
           s.command = null;
         }
       }
     }
-    if (!accepted) {
-      log.println("coordinator: stale result of rank " + result.rank() + " for round " + result.round() + " left out");
+    if (!accepted && !retired) {
+      log.println("coordinator: stale result of " + submission.worker() + " for round " + result.round() + " left out");
     }
-    observer.onNext(new byte[] {(byte) (accepted ? 1 : 0)});
+    // a retired worker's last answer (to its farewell) is taken: it left, it was not late
+    observer.onNext(new byte[] {(byte) (accepted || retired ? 1 : 0)});
     observer.onCompleted();
   }
 
   private String check(Frames.Hello hello) {
-    if (hello.rank() < 1 || hello.rank() >= worldSize || hello.worldSize() != worldSize) {
-      return "rank " + hello.rank() + " of world size " + hello.worldSize() + " is not in this plan of " + worldSize + " workers";
-    }
     if (hello.modelSize() != modelSize) {
-      return "rank " + hello.rank() + " has a model of " + hello.modelSize() + " values, the coordinator " + modelSize;
+      return "worker " + hello.worker() + " has a model of " + hello.modelSize() + " values, the coordinator " + modelSize;
     }
     return null;
   }
@@ -324,14 +337,6 @@ public final class CoordinatorServer implements AutoCloseable {
   @Override
   public void close() {
     timer.shutdownNow();
-    server.shutdown();
-    try {
-      if (!server.awaitTermination(2, TimeUnit.SECONDS)) {
-        server.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      server.shutdownNow();
-      Thread.currentThread().interrupt();
-    }
+    CoordinatorTransport.stop(server);
   }
 }

@@ -15,33 +15,80 @@ import java.nio.ByteOrder;
  */
 public final class Frames {
   /**
-   * "HTJ3": protocol and version (3: optimizer state in commands and results, the hello says
-   * whether the worker holds state; 2: the hello carries no batch, local steps or token).
+   * "HTJ4": protocol and version (4: a worker is known by its name in the plan, not by rank and
+   * world size, so ranks may be renumbered and the world may change while it runs; 3: optimizer
+   * state in commands and results, the hello says whether the worker holds state; 2: the hello
+   * carries no batch, local steps or token).
    */
-  static final int MAGIC = 0x334a5448;
+  static final int MAGIC = 0x344a5448;
+
+  /** Longest worker name a frame carries (a pod name: a DNS label of at most 63 characters, with room). */
+  static final int MAX_NAME_BYTES = 253;
 
   private Frames() {
   }
 
   /**
-   * What a worker announces on every poll: who it is in the plan, the size of its model, and
-   * whether it holds optimizer state of its own (false: a new process, which the coordinator hands
-   * its saved state with its next command).
+   * What a worker announces on every poll: its name in the plan (its rank there may change from
+   * one plan version to the next; the name does not), the size of its model, and whether it holds
+   * optimizer state of its own (false: a new process, which the coordinator hands its saved state
+   * with its next command).
    */
-  public record Hello(int rank, int worldSize, int modelSize, boolean holdsState) {
+  public record Hello(String worker, int modelSize, boolean holdsState) {
+  }
+
+  /** A round result as handed in, with the name of the worker that trained it. */
+  public record Submission(String worker, RoundResult result) {
   }
 
   public static ByteBuffer hello(Hello hello) {
-    ByteBuffer b = allocate(4 * 4 + 1);
-    b.putInt(MAGIC).putInt(hello.rank()).putInt(hello.worldSize()).putInt(hello.modelSize()).put((byte) (hello.holdsState() ? 1 : 0));
+    byte[] name = nameBytes(hello.worker());
+    ByteBuffer b = allocate(4 + 4 + name.length + 4 + 1);
+    b.putInt(MAGIC).putInt(name.length).put(name).putInt(hello.modelSize()).put((byte) (hello.holdsState() ? 1 : 0));
     return b.flip();
   }
 
   public static Hello parseHello(ByteBuffer b) throws IOException {
-    if (b.remaining() < 17 || b.getInt() != MAGIC) {
+    if (b.remaining() < 13 || b.getInt() != MAGIC) {
       throw new IOException("not a trainer worker of this version (bad hello)");
     }
-    return new Hello(b.getInt(), b.getInt(), b.getInt(), b.get() != 0);
+    String worker = getName(b);
+    if (b.remaining() < 5) {
+      throw new IOException("hello of worker " + worker + " ends early");
+    }
+    return new Hello(worker, b.getInt(), b.get() != 0);
+  }
+
+  /** The name, then the result (a name that does not fit a frame is the worker's mistake: refused at once). */
+  public static ByteBuffer submission(String worker, RoundResult r) {
+    byte[] name = nameBytes(worker);
+    ByteBuffer result = result(r);
+    ByteBuffer b = allocate(4 + name.length + result.remaining());
+    b.putInt(name.length).put(name).put(result);
+    return b.flip();
+  }
+
+  public static Submission parseSubmission(ByteBuffer b) throws IOException {
+    String worker = getName(b);
+    return new Submission(worker, parseResult(b));
+  }
+
+  private static byte[] nameBytes(String worker) {
+    byte[] name = worker.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    if (name.length == 0 || name.length > MAX_NAME_BYTES) {
+      throw new IllegalArgumentException("worker name of " + name.length + " bytes (1.." + MAX_NAME_BYTES + ")");
+    }
+    return name;
+  }
+
+  private static String getName(ByteBuffer b) throws IOException {
+    int length = b.getInt();
+    if (length < 1 || length > MAX_NAME_BYTES || length > b.remaining()) {
+      throw new IOException("worker name of " + length + " bytes (1.." + MAX_NAME_BYTES + ", and within the frame)");
+    }
+    byte[] name = new byte[length];
+    b.get(name);
+    return new String(name, java.nio.charset.StandardCharsets.UTF_8);
   }
 
   public static ByteBuffer command(RoundCommand c) {

@@ -25,7 +25,7 @@ final class MissedRound {
       return "missed the round deadline of " + deadline.toSeconds() + " s";
     }
     if (cutoff != Long.MAX_VALUE && now - cutoff > 0) {
-      return "had not answered when the coordinator's stop deadline came";
+      return "had not answered by the coordinator's cut-off (a stop request's deadline, or a straggler's)";
     }
     return null;
   }

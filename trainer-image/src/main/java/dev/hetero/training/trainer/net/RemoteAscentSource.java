@@ -55,7 +55,7 @@ public final class RemoteAscentSource implements AscentSource, AutoCloseable {
         lastContact = System.nanoTime();
         toSend = null; // delivered
       } catch (StatusRuntimeException e) {
-        WorkerClient.refusedOrRetry(e, helperRank, where, lastContact, reconnectWithin, log);
+        WorkerClient.refusedOrRetry(e, "rank " + helperRank, where, lastContact, reconnectWithin, log);
         continue;
       }
       if (answer[0] == AscentFrames.STOP) {

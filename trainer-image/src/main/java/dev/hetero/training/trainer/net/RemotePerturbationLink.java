@@ -70,7 +70,7 @@ public final class RemotePerturbationLink implements PerturbationLink {
         sent = s.step();
         lastContact = System.nanoTime();
       } catch (StatusRuntimeException e) {
-        WorkerClient.refusedOrRetry(e, rank, where, lastContact, reconnectWithin, log);
+        WorkerClient.refusedOrRetry(e, "rank " + rank, where, lastContact, reconnectWithin, log);
       }
     }
   }
@@ -84,7 +84,7 @@ public final class RemotePerturbationLink implements PerturbationLink {
         answer = WorkerClient.parkedCall(channel, AscentFrames.FETCH, AscentFrames.fetch(rank, have + 1), poll);
         lastContact = System.nanoTime();
       } catch (StatusRuntimeException e) {
-        WorkerClient.refusedOrRetry(e, rank, where, lastContact, reconnectWithin, log);
+        WorkerClient.refusedOrRetry(e, "rank " + rank, where, lastContact, reconnectWithin, log);
         continue;
       }
       meter.received(answer.length);

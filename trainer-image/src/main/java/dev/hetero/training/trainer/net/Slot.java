@@ -9,8 +9,14 @@ import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 
-/** The mailbox of one remote rank on the coordinator's server; guarded by the server's lock. */
+/** The mailbox of one remote worker on the coordinator's server; guarded by the server's lock. */
 final class Slot {
+  final String name;
+  /** The worker's rank in the running plan (it may change from one plan version to the next). */
+  int rank;
+  /** Left the plan: no longer waited for; a poll takes the farewell command posted at retirement. */
+  boolean retired;
+  boolean toldNotConnected;
   RoundCommand command;
   byte[] encoded;
   long postedNanos;
@@ -23,6 +29,10 @@ final class Slot {
   boolean joined;
   SocketAddress peer;
   boolean disconnected;
+
+  Slot(String name) {
+    this.name = name;
+  }
 
   /** A new command replaces the open one (whose result, if still awaited, is cancelled). */
   void open(RoundCommand next) {
@@ -46,7 +56,7 @@ final class Slot {
     if (hello.holdsState() || saved == null || command.stop() || command.restore() != null) {
       return encoded;
     }
-    log.println("coordinator: worker rank " + hello.rank() + " is a new process; handing it its optimizer state of round "
+    log.println("coordinator: worker rank " + rank + " is a new process; handing it its optimizer state of round "
         + saved.round() + " with round " + command.round() + " (" + (command.round() - saved.round()) + " rounds old)");
     return encode(command.withRestore(saved));
   }

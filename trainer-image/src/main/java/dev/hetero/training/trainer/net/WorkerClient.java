@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * A worker's end: poll the coordinator for the next command, train, hand the result in, until
  * told to stop. Every call carries the token and a deadline. While the coordinator is away
  * (starting, restarting from a checkpoint) the worker retries for {@code reconnectWithin}; a
- * refusal (wrong token, rank not in the plan) ends the worker with the coordinator's reason.
+ * refusal (wrong token, another model) ends the worker with the coordinator's reason.
  */
 public final class WorkerClient {
   /** How the coordinator ended this worker. */
@@ -39,13 +39,13 @@ public final class WorkerClient {
   }
 
   /**
-   * @param self rank, world size and model size this worker announces (and, on every poll, whether it holds state)
+   * @param self the name and model size this worker announces (and, on every poll, whether it holds state)
    */
   public static Ending serve(InetSocketAddress coordinator, String token, Frames.Hello self, RoundWorker worker,
       Duration reconnectWithin, Duration poll, Duration submitDeadline, TransportMeter meter, PrintStream log) throws IOException {
     String where = coordinator.getHostString() + ":" + coordinator.getPort();
     ManagedChannel channel = channel(coordinator, token);
-    int rank = self.rank();
+    String me = self.worker();
     try {
       long lastContact = System.nanoTime();
       boolean connected = false;
@@ -59,11 +59,11 @@ public final class WorkerClient {
           meter.received(answer.length);
           lastContact = System.nanoTime();
           if (!connected) {
-            log.println("worker rank " + rank + ": connected to " + where);
+            log.println("worker " + me + ": connected to " + where);
             connected = true;
           }
         } catch (StatusRuntimeException e) {
-          refusedOrRetry(e, rank, where, lastContact, reconnectWithin, log);
+          refusedOrRetry(e, me, where, lastContact, reconnectWithin, log);
           connected = false;
           continue;
         }
@@ -76,7 +76,7 @@ public final class WorkerClient {
           meter.aggregationWait((System.nanoTime() - submittedAt) / 1e9);
         }
         RoundResult result = command.stop() ? worker.stop(command) : worker.train(command);
-        ByteBuffer payload = Frames.result(result);
+        ByteBuffer payload = Frames.submission(me, result);
         byte[] bytes = new byte[payload.remaining()];
         payload.get(bytes);
         submittedAt = System.nanoTime();
@@ -85,21 +85,21 @@ public final class WorkerClient {
               CallOptions.DEFAULT.withDeadlineAfter(submitDeadline.toMillis(), TimeUnit.MILLISECONDS), bytes);
           meter.sent(bytes.length);
           if (ack.length > 0 && ack[0] == 0) {
-            log.println("worker rank " + rank + ": round " + command.round() + " closed before this result arrived; "
+            log.println("worker " + me + ": round " + command.round() + " closed before this result arrived; "
                 + "left out, rejoining with the current model");
           }
         } catch (StatusRuntimeException e) {
-          refusedOrRetry(e, rank, where, lastContact, reconnectWithin, log);
-          log.println("worker rank " + rank + ": result of round " + command.round() + " not delivered ("
+          refusedOrRetry(e, me, where, lastContact, reconnectWithin, log);
+          log.println("worker " + me + ": result of round " + command.round() + " not delivered ("
               + e.getStatus().getCode() + ")");
         }
         if (command.kind() == RoundCommand.Kind.STOP_ON_REQUEST) {
-          log.println("worker rank " + rank + ": the coordinator stopped on request after round " + command.round()
+          log.println("worker " + me + ": the coordinator stopped on request after round " + command.round()
               + "; optimizer state handed in for its checkpoint");
           return Ending.STOPPED_ON_REQUEST;
         }
         if (command.stop()) {
-          log.println("worker rank " + rank + ": stopped after round " + command.round());
+          log.println("worker " + me + ": stopped after round " + command.round());
           return Ending.FINISHED;
         }
       }
@@ -114,7 +114,7 @@ public final class WorkerClient {
   }
 
   private static byte[] hello(Frames.Hello self, boolean holdsState) {
-    ByteBuffer h = Frames.hello(new Frames.Hello(self.rank(), self.worldSize(), self.modelSize(), holdsState));
+    ByteBuffer h = Frames.hello(new Frames.Hello(self.worker(), self.modelSize(), holdsState));
     byte[] bytes = new byte[h.remaining()];
     h.get(bytes);
     return bytes;
@@ -138,12 +138,12 @@ public final class WorkerClient {
   }
 
   /** A refusal ends the caller with the coordinator's reason; an unreachable coordinator is retried for {@code within}. */
-  static void refusedOrRetry(StatusRuntimeException e, int rank, String where, long lastContact, Duration within,
+  static void refusedOrRetry(StatusRuntimeException e, String worker, String where, long lastContact, Duration within,
       PrintStream log) throws IOException {
     Status.Code code = e.getStatus().getCode();
     if (code == Status.Code.UNAUTHENTICATED || code == Status.Code.FAILED_PRECONDITION || code == Status.Code.INVALID_ARGUMENT
         || code == Status.Code.PERMISSION_DENIED) {
-      throw new IOException("coordinator " + where + " refused rank " + rank + ": " + code + ": " + e.getStatus().getDescription());
+      throw new IOException("coordinator " + where + " refused worker " + worker + ": " + code + ": " + e.getStatus().getDescription());
     }
     if (System.nanoTime() - lastContact > within.toNanos()) {
       throw new IOException("cannot reach the coordinator at " + where + " within " + within.toSeconds() + " s (" + code + ")");

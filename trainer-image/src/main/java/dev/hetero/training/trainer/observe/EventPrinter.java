@@ -4,6 +4,7 @@ import dev.hetero.training.api.v1alpha1.WorkerStatus;
 import dev.hetero.training.trainer.coordinator.AppliedRound;
 import dev.hetero.training.trainer.coordinator.CheckpointReport;
 import dev.hetero.training.trainer.coordinator.EvaluationReport;
+import dev.hetero.training.trainer.coordinator.Membership;
 import dev.hetero.training.trainer.coordinator.RoundReport;
 import dev.hetero.training.trainer.coordinator.RunStart;
 import dev.hetero.training.trainer.coordinator.TrainingListener;
@@ -57,6 +58,17 @@ public final class EventPrinter implements TrainingListener {
   @Override
   public void onEvaluation(EvaluationReport report) {
     events.println(EventLine.format(report));
+  }
+
+  @Override
+  public void onMembership(long round, long planVersion, Membership change, int workers) {
+    events.println(EventLine.format("members", "round", round, "plan", planVersion, "workers", workers,
+        "joined", String.join(",", change.joined()), "left", String.join(",", change.left())));
+  }
+
+  @Override
+  public void onFirstContribution(String worker, long joinedRound, long round) {
+    events.println(EventLine.format("contributed", "worker", worker, "joinedRound", joinedRound, "round", round));
   }
 
   @Override

@@ -93,10 +93,11 @@ final class CoordinatorProcess {
     List<WorkerHandle> handles = new ArrayList<>();
     handles.add(new InProcessWorker(executor));
     try (CoordinatorServer server = new CoordinatorServer(bindAddress(settings.coordinator()),
-        settings.token().getBytes(StandardCharsets.UTF_8), world, modelSize, timeouts.poll(), metrics, log,
+        settings.token().getBytes(StandardCharsets.UTF_8), modelSize, timeouts.poll(), metrics, log,
         relay == null ? List.of() : List.of(relay.service()))) {
       events.println(EventLine.format("listening", "port", server.port(), "workers", world));
-      handles.addAll(server.remoteWorkers(timeouts.pickup(), timeouts.roundDeadline()));
+      RunningPlan.of(plan).workers().stream().filter(w -> w.rank() != 0)
+          .forEach(w -> handles.add(server.remoteWorker(w.worker(), w.rank(), timeouts.pickup(), timeouts.roundDeadline())));
       List<TrainingListener> listeners = new ArrayList<>(List.of(new EventPrinter(events, settings.roundEventsEvery(), clock),
           metricsListener(metrics)));
       if (status != null) {
@@ -108,7 +109,13 @@ final class CoordinatorProcess {
       };
       Coordinator coordinator = new Coordinator(config, handles, evaluator, TrainingListener.all(listeners)).log(log)
           .planSource(new PlanWatcher(settings.planFile(), plan.planVersion(), settings.planPollInterval(), clock, log))
-          .stopRequest(stop);
+          .stopRequest(stop)
+          // workers join (a grown pool) and leave (a lost node) with a new plan version; nobody restarts
+          .roster(worker -> {
+            var joined = server.remoteWorker(worker.worker(), worker.rank(), timeouts.pickup(), timeouts.roundDeadline());
+            handles.add(joined);
+            return joined;
+          });
       if (settings.checkpointDir() != null) {
         coordinator.checkpoints(new CheckpointStore(settings.checkpointDir(), 2, log), checkpointEvery(spec));
       }

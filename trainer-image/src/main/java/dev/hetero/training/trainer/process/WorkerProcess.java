@@ -10,7 +10,6 @@ import dev.hetero.training.api.v1alpha1.HeteroTrainingJobSpec;
 import dev.hetero.training.api.v1alpha1.PlannedWorker;
 import dev.hetero.training.trainer.config.TrainerSettings;
 import dev.hetero.training.trainer.coordinator.JobSetup;
-import dev.hetero.training.trainer.coordinator.RunningPlan;
 import dev.hetero.training.trainer.data.BatchAssembler;
 import dev.hetero.training.trainer.data.DatasetLoader;
 import dev.hetero.training.trainer.data.Normalization;
@@ -103,8 +102,8 @@ public final class WorkerProcess {
       try {
         if (me.rank() != 0) {
           // no SIGTERM handler here: a worker holds nothing the coordinator's checkpoint lacks, so it exits at once (143)
-          WorkerClient.Ending ending = WorkerClient.serve(settings.coordinator(), settings.token(), new Frames.Hello(me.rank(),
-              RunningPlan.of(plan).size(), modelSize, false), executor, t.connect(), t.poll(), t.roundDeadline(), metrics, log);
+          WorkerClient.Ending ending = WorkerClient.serve(settings.coordinator(), settings.token(), new Frames.Hello(me.worker(),
+              modelSize, false), executor, t.connect(), t.poll(), t.roundDeadline(), metrics, log);
           return ending == WorkerClient.Ending.STOPPED_ON_REQUEST ? ExitCodes.STOPPED_AFTER_CHECKPOINT : ExitCodes.SUCCEEDED;
         }
         return new CoordinatorProcess(settings, events, log, clock).run(plan, data, trainer, executor, metrics, startedAt, relay);

@@ -10,6 +10,19 @@ import java.util.function.LongSupplier;
 public interface WorkerHandle extends AutoCloseable {
   int rank();
 
+  /** The worker's name in the plan (what a remote worker is known by); in-process workers go by their rank. */
+  default String name() {
+    return "rank " + rank();
+  }
+
+  /** The worker keeps running under a new rank of a new plan version (remote workers are known by name, so only logs change). */
+  default void renumber(int rank) {
+  }
+
+  /** The worker left the plan: it is not waited for again; a live one is told to finish with {@code farewell}. */
+  default void leave(RoundCommand farewell) {
+  }
+
   /** Whether this worker trains in the coordinator's own process (it then trains while awaited). */
   default boolean inProcess() {
     return false;

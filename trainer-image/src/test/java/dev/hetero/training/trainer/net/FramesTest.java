@@ -90,14 +90,24 @@ class FramesTest {
   }
 
   @Test
-  void aHelloCarriesRankWorldAndModelSizeAndAStrayClientIsRefused() throws Exception {
-    Frames.Hello hello = Frames.parseHello(Frames.hello(new Frames.Hello(3, 4, 101_770, false)));
-    assertThat(hello).isEqualTo(new Frames.Hello(3, 4, 101_770, false));
-    // a worker of the previous protocol (HTJ2) is told apart at once
-    ByteBuffer old = ByteBuffer.allocate(17).order(ByteOrder.LITTLE_ENDIAN).putInt(0x324a5448).putInt(1).putInt(4).putInt(10)
+  void aHelloCarriesTheWorkerNameAndModelSizeAndAStrayClientIsRefused() throws Exception {
+    Frames.Hello hello = Frames.parseHello(Frames.hello(new Frames.Hello("job-cpu-3", 101_770, false)));
+    assertThat(hello).isEqualTo(new Frames.Hello("job-cpu-3", 101_770, false));
+    // a worker of the previous protocol (HTJ3: rank and world size) is told apart at once
+    ByteBuffer old = ByteBuffer.allocate(17).order(ByteOrder.LITTLE_ENDIAN).putInt(0x334a5448).putInt(1).putInt(4).putInt(10)
         .put((byte) 0).flip();
     assertThatThrownBy(() -> Frames.parseHello(old)).hasMessageContaining("not a trainer worker of this version");
     assertThatThrownBy(() -> Frames.parseHello(ByteBuffer.wrap("GET / HTTP/1.1\r\n".getBytes()).order(ByteOrder.LITTLE_ENDIAN)))
         .hasMessageContaining("bad hello");
+    // a name length that does not fit the frame is named, not read past the end
+    ByteBuffer lying = ByteBuffer.allocate(17).order(ByteOrder.LITTLE_ENDIAN).putInt(Frames.MAGIC).putInt(4000).putInt(0)
+        .putInt(0).put((byte) 0).flip();
+    assertThatThrownBy(() -> Frames.parseHello(lying)).hasMessageContaining("worker name of 4000 bytes");
+    RoundResult r = new RoundResult(2, 9, 0.5, new byte[] {1}, new int[] {3}, new float[] {0.25f}, new float[] {1f});
+    Frames.Submission back = Frames.parseSubmission(Frames.submission("job-gpu-0", r));
+    assertThat(back.worker()).isEqualTo("job-gpu-0");
+    assertThat(back.result().round()).isEqualTo(9);
+    assertThat(back.result().indices()).containsExactly(3);
   }
+
 }

@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.hetero.training.api.contract.PlanDocument;
 import dev.hetero.training.api.contract.WorkerEnv;
 import dev.hetero.training.api.testing.JobYaml;
-import dev.hetero.training.api.v1alpha1.DatasetName;
 import dev.hetero.training.trainer.checkpoint.CheckpointStore;
 import dev.hetero.training.trainer.config.TrainerEnv;
-import dev.hetero.training.trainer.data.DatasetLoader;
 import dev.hetero.training.trainer.data.TrainTestData;
 import dev.hetero.training.trainer.observe.EventLine;
 import java.nio.file.Files;
@@ -40,8 +38,7 @@ class ClusterFaultToleranceTest {
 
   @Test
   void survivesAKilledWorkerAndAKilledCoordinatorAndRefusesAWrongToken() throws Exception {
-    TrainTestData full = DatasetLoader.fromDirectory(DatasetName.FASHION_MNIST, Path.of("/usr/share/datasets/fashion-mnist"));
-    TrainTestData data = new TrainTestData(full.train().head(2048), full.test().head(1000));
+    TrainTestData data = WorkerPods.fashionHead(2048, 1000);
     PlanDocument plan = RunnerAccess.planDocument(JobYaml.named(JOB).model("mlp").algorithm("biasedLocalSGD").epochs(40)
         .perWorkerBatch(32).training("learningRate", "{initial: 0.05}").training("seed", "11")
         .spec("allocation", "{localSteps: {policy: fixed, base: 4}}").spec("checkpoint", "{everyRounds: 5}")

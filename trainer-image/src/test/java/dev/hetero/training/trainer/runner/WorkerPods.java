@@ -34,7 +34,7 @@ import org.awaitility.core.ConditionTimeoutException;
  */
 final class WorkerPods implements AutoCloseable {
   private final Path root;
-  private final PlanDocument plan;
+  private PlanDocument plan;
   private final TrainTestData data;
   private final Path checkpoints;
   private final int coordinatorPort;
@@ -67,12 +67,44 @@ final class WorkerPods implements AutoCloseable {
     Files.createDirectories(root.resolve("logs"));
   }
 
+  /** The first {@code train} training and {@code test} test images of the installed Fashion-MNIST, for the pods to copy. */
+  static TrainTestData fashionHead(int train, int test) throws IOException {
+    TrainTestData full = dev.hetero.training.trainer.data.DatasetLoader.fromDirectory(
+        dev.hetero.training.api.v1alpha1.DatasetName.FASHION_MNIST, Path.of("/usr/share/datasets/fashion-mnist"));
+    return new TrainTestData(full.train().head(train), full.test().head(test));
+  }
+
   Path logs() {
     return root.resolve("logs");
   }
 
   String token() {
     return token;
+  }
+
+  /**
+   * A new plan version, as the operator publishes it: every pod's mounted copy is replaced in one
+   * rename (as the kubelet updates a ConfigMap volume), and pods started from now on get it.
+   */
+  void publish(PlanDocument next) throws IOException {
+    plan = next;
+    for (Pod pod : pods) {
+      Path dir = root.resolve("pods").resolve(pod.name());
+      Path tmpPlan = dir.resolve("plan.json.new");
+      Files.writeString(tmpPlan, PlanCodec.toJson(next));
+      Files.move(tmpPlan, dir.resolve("plan.json"), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  /** Starts the worker of this name in the current plan as a new pod. */
+  Pod start(String worker, Map<String, String> extraEnv) throws IOException {
+    for (int rank = 0; rank < plan.workers().size(); rank++) {
+      if (plan.workers().get(rank).worker().equals(worker)) {
+        return start(rank, extraEnv);
+      }
+    }
+    throw new IllegalArgumentException(worker + " is not in plan version " + plan.planVersion());
   }
 
   /** Starts the worker of {@code rank} as a new pod (a fresh directory), with these variables added or replaced. */
