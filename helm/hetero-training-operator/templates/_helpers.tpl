@@ -69,7 +69,7 @@ a Role per watched namespace otherwise. Keep in sync with the contract (RbacCont
 - apiGroups: ["training.hetero.dev"]
   resources: ["heterotrainingjobs/status"]
   verbs: ["get", "patch", "update"]
-# Worker pods; patch only for jobs queued by Kueue (its finalizer on stopped pods, the group's retriable annotation).
+# Worker pods; patch for jobs queued by Kueue (its finalizer on stopped pods, the group's retriable annotation) and for the rank label of a worker a re-plan renumbered.
 - apiGroups: [""]
   resources: ["pods"]
   verbs: ["get", "list", "watch", "create", "delete", "patch"]

@@ -35,7 +35,14 @@ public record RunPolicy(
     @Default("{}")
     @JsonPropertyDescription("Restart budget and backoff per cause: pod failure (bounded by backoffLimit), node loss,"
         + " preemption. Each cause is counted and bounded on its own (status.restarts).")
-    RestartBudgets restarts) {
+    RestartBudgets restarts,
+
+    @Default("false")
+    @JsonPropertyDescription("true: while the job runs, its auto pools (replicas unset) grow when schedulable capacity"
+        + " appears, up to maxReplicas, and new workers join at a round boundary without restarting the others; shrinking"
+        + " on node loss down to minReplicas never restarts the survivors, elastic or not. Not for queued (Kueue) jobs,"
+        + " whose pod group is admitted whole: there it is ignored.")
+    Boolean elastic) {
 
   @JsonCreator
   public RunPolicy {
@@ -45,5 +52,11 @@ public record RunPolicy(
   public RunPolicy(Boolean suspend, Integer backoffLimit, Long activeDeadlineSeconds, Integer ttlSecondsAfterFinished,
       CleanPodPolicy cleanPodPolicy) {
     this(suspend, backoffLimit, activeDeadlineSeconds, ttlSecondsAfterFinished, cleanPodPolicy, null);
+  }
+
+  /** The run policy of a job whose pools do not grow while it runs (elastic then takes its schema default). */
+  public RunPolicy(Boolean suspend, Integer backoffLimit, Long activeDeadlineSeconds, Integer ttlSecondsAfterFinished,
+      CleanPodPolicy cleanPodPolicy, RestartBudgets restarts) {
+    this(suspend, backoffLimit, activeDeadlineSeconds, ttlSecondsAfterFinished, cleanPodPolicy, restarts, null);
   }
 }

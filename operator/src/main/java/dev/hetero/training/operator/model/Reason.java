@@ -64,6 +64,8 @@ public enum Reason {
   // Events only.
   Replanned(false),
   WorkersCreated(false),
+  /** An elastic job's auto pool grew into capacity that appeared (the running workers stay). */
+  WorkersAdded(false),
   Running(false),
   Resumed(false),
   TrainingResumed(false),

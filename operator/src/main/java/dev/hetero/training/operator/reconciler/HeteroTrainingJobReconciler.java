@@ -107,13 +107,14 @@ public class HeteroTrainingJobReconciler implements Reconciler<HeteroTrainingJob
   @Override
   public List<EventSource<?, HeteroTrainingJob>> prepareEventSources(EventSourceContext<HeteroTrainingJob> context) {
     metrics.bind(context.getPrimaryCache());
+    var primaryCache = context.getPrimaryCache();
     // Every pod of the watched namespaces: the job's own map to it by owner reference, the others
-    // only feed the planner's view of what is already requested on each node.
+    // feed the planner's view of what is already requested on each node (and, when one ends, wake
+    // the running elastic jobs that may grow into what it held).
     var podConfig = InformerEventSourceConfiguration.from(Pod.class, HeteroTrainingJob.class)
         .withName(PODS)
-        .withSecondaryToPrimaryMapper(JobMappers::ownerJob)
+        .withSecondaryToPrimaryMapper(pod -> JobMappers.podJobs(pod, primaryCache::list))
         .build();
-    var primaryCache = context.getPrimaryCache();
     // Nodes are cluster-scoped: any relevant change may concern every job (capacity, readiness).
     var nodeConfig = InformerEventSourceConfiguration.from(Node.class, HeteroTrainingJob.class)
         .withName(NODES)

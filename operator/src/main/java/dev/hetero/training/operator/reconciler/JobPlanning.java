@@ -8,6 +8,7 @@ import dev.hetero.training.api.v1alpha1.JobPhase;
 import dev.hetero.training.api.v1alpha1.PlannedWorker;
 import dev.hetero.training.api.v1alpha1.PoolSpec;
 import dev.hetero.training.operator.config.OperatorConfig;
+import dev.hetero.training.operator.kueue.KueuePodGroup;
 import dev.hetero.training.operator.metrics.JobMetrics;
 import dev.hetero.training.operator.model.JobObservation;
 import dev.hetero.training.operator.model.Reason;
@@ -17,6 +18,8 @@ import dev.hetero.training.operator.model.NodeInventoryBuilder;
 import dev.hetero.training.operator.model.ReservedCapacity;
 import dev.hetero.training.operator.model.StuckWorkers;
 import dev.hetero.training.operator.model.PlanStabilizer;
+import dev.hetero.training.operator.model.WorkerPodFactory;
+import dev.hetero.training.operator.model.WorkerPodState;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -24,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -47,12 +51,13 @@ public class JobPlanning {
   JobMetrics metrics;
 
   /**
-   * KEPT: the plan stands; FRESH: planned from scratch; REPLANNED: workers of lost nodes moved;
-   * MOVED: workers the scheduler could not place moved elsewhere; SHORT: workers of lost nodes fit nowhere else, but
-   * the coordinator's node stands: the plan is kept and the others train (Degraded), looked at again; UNSCHEDULABLE: no
-   * plan fits and nothing trains.
+   * KEPT: the plan stands; FRESH: planned from scratch; REPLANNED: workers of lost nodes moved (or, when the same
+   * counts do not fit, auto pools shrunk around the survivors); MOVED: workers the scheduler could not place moved
+   * elsewhere; GROWN: an elastic job's auto pools grew into capacity that appeared, every worker staying where it is;
+   * SHORT: workers of lost nodes fit nowhere else, but the coordinator's node stands: the plan is kept and the others
+   * train (Degraded), looked at again; UNSCHEDULABLE: no plan fits and nothing trains.
    */
-  public enum Kind { KEPT, FRESH, REPLANNED, MOVED, SHORT, UNSCHEDULABLE }
+  public enum Kind { KEPT, FRESH, REPLANNED, MOVED, GROWN, SHORT, UNSCHEDULABLE }
 
   /**
    * @param workers the plan to run (empty when unschedulable)
@@ -106,6 +111,10 @@ public class JobPlanning {
         status.event(Reason.WorkerUnschedulable, plan.message(), plan.message());
         metrics.replanned("WorkerUnschedulable");
       }
+      case GROWN -> {
+        status.event(Reason.WorkersAdded, plan.message(), plan.message());
+        metrics.replanned("CapacityAppeared");
+      }
       case SHORT -> status.event(Reason.NodeLost, plan.message(), plan.message());
       default -> {
       }
@@ -119,7 +128,8 @@ public class JobPlanning {
   public Outcome plan(JobObservation obs, HeteroTrainingJobSpec spec) {
     synchronized (ledger) {
       Outcome outcome = decide(obs, spec);
-      if (outcome.kind() == Kind.FRESH || outcome.kind() == Kind.REPLANNED || outcome.kind() == Kind.MOVED) {
+      if (outcome.kind() == Kind.FRESH || outcome.kind() == Kind.REPLANNED || outcome.kind() == Kind.MOVED
+          || outcome.kind() == Kind.GROWN) {
         ledger.reserve(obs.job().getMetadata().getUid(), obs.job().getMetadata().getNamespace(), spec, outcome.workers(), obs.now());
       }
       return outcome;
@@ -145,7 +155,72 @@ public class JobPlanning {
         return moved.get();
       }
     }
-    return new Outcome(Kind.KEPT, previous, "", Set.of(), earliest(health.recheckAt(), stuck.recheckAt()));
+    Optional<java.time.Instant> recheckAt = earliest(health.recheckAt(), stuck.recheckAt());
+    if (mayGrow(obs, spec, previous) && recheckAt.isEmpty()) {
+      Optional<Outcome> grown = grow(obs, spec, previous);
+      if (grown.isPresent()) {
+        return grown.get();
+      }
+    }
+    return new Outcome(Kind.KEPT, previous, "", Set.of(), recheckAt);
+  }
+
+  /**
+   * An elastic job may grow once it trains: unqueued (Kueue admits a pod group whole), without
+   * asyncSAM pairs (the trainer keeps their membership fixed), Running, and every worker of its plan
+   * has a running pod. The last part keeps growths from piling up while the previous one's workers
+   * start, and holds on kwok nodes too, where pods run but no trainer does. The caller adds: no node
+   * of the plan lost or NotReady, no worker refused by the scheduler.
+   */
+  static boolean mayGrow(JobObservation obs, HeteroTrainingJobSpec spec, List<PlannedWorker> previous) {
+    return spec.runPolicy() != null && Boolean.TRUE.equals(spec.runPolicy().elastic()) && !KueuePodGroup.queued(obs.job())
+        && !WorkerPodFactory.fixedMembership(previous) && obs.previousPhase() == JobPhase.Running
+        && previous.stream().allMatch(w -> {
+          WorkerPodState pod = obs.podsByWorker().get(w.worker());
+          return pod != null && pod.kind() == WorkerPodState.Kind.RUNNING;
+        });
+  }
+
+  /**
+   * Plans the job afresh against the current inventory (auto pools up to maxReplicas) and keeps the
+   * answer only when it adds workers and moves or drops none: growth never restarts anyone, and an
+   * answer with as many workers (or fewer) keeps the plan, so an unchanged cluster never flaps.
+   */
+  private Optional<Outcome> grow(JobObservation obs, HeteroTrainingJobSpec spec, List<PlannedWorker> previous) {
+    if (!(plan(obs, spec, inventory(obs, Set.of())) instanceof PlanResult.Placed placed)) {
+      return Optional.empty();
+    }
+    return grown(obs.name(), previous, placed.workers())
+        .map(workers -> new Outcome(Kind.GROWN, workers, growthMessage(previous, workers), Set.of(), Optional.empty()));
+  }
+
+  /** The fresh plan resized onto the running workers, when that adds workers and keeps every one where it runs. */
+  static Optional<List<PlannedWorker>> grown(String job, List<PlannedWorker> previous, List<PlannedWorker> fresh) {
+    if (fresh.size() <= previous.size()) {
+      return Optional.empty();
+    }
+    Optional<List<PlannedWorker>> resized = PlanStabilizer.resize(job, previous, Set.of(), fresh);
+    if (resized.isEmpty()) {
+      return Optional.empty();
+    }
+    Map<String, PlannedWorker> after = byName(resized.get(), PlannedWorker::worker);
+    boolean everyoneStays = previous.stream()
+        .allMatch(w -> after.containsKey(w.worker()) && after.get(w.worker()).node().equals(w.node()));
+    return everyoneStays ? resized : Optional.empty();
+  }
+
+  /** "pool cpu grew from 1 to 3 workers: cpu-node-2, cpu-node-3 have room", per pool that grew. */
+  static String growthMessage(List<PlannedWorker> before, List<PlannedWorker> after) {
+    Set<String> old = before.stream().map(PlannedWorker::worker).collect(Collectors.toSet());
+    Map<String, Long> counts = before.stream().collect(Collectors.groupingBy(PlannedWorker::pool, Collectors.counting()));
+    Map<String, List<PlannedWorker>> added = after.stream().filter(w -> !old.contains(w.worker()))
+        .collect(Collectors.groupingBy(PlannedWorker::pool, TreeMap::new, Collectors.toList()));
+    return added.entrySet().stream().map(e -> {
+      long from = counts.getOrDefault(e.getKey(), 0L);
+      List<String> nodes = e.getValue().stream().map(PlannedWorker::node).distinct().sorted().toList();
+      return "pool " + e.getKey() + " grew from " + from + " to " + (from + e.getValue().size()) + " workers: "
+          + String.join(", ", nodes) + (nodes.size() == 1 ? " has" : " have") + " room";
+    }).collect(Collectors.joining("; "));
   }
 
   /**
@@ -199,8 +274,24 @@ public class JobPlanning {
       }
       return any;
     }
-    return new Outcome(Kind.REPLANNED, any.workers(), "node(s) " + health.lost() + " lost; planned every worker again",
+    // Auto pools shrunk (or grown) to what fits: the survivors keep running when the coordinator stays where it is
+    // (not with asyncSAM pairs: their membership is fixed, every pod is recreated).
+    Optional<List<PlannedWorker>> resized = WorkerPodFactory.fixedMembership(previous) ? Optional.empty()
+        : PlanStabilizer.resize(obs.name(), previous, health.lost(), any.workers());
+    return new Outcome(Kind.REPLANNED, resized.orElse(any.workers()), "node(s) " + health.lost() + " lost; "
+        + (resized.isPresent() ? resizeMessage(previous, resized.get()) : "planned every worker again"),
         health.lost(), health.recheckAt());
+  }
+
+  /** "pool cpu 3 -> 2 workers; the other workers keep running", naming the pools whose size changed. */
+  static String resizeMessage(List<PlannedWorker> before, List<PlannedWorker> after) {
+    Map<String, Long> from = before.stream().collect(Collectors.groupingBy(PlannedWorker::pool, TreeMap::new,
+        Collectors.counting()));
+    Map<String, Long> to = after.stream().collect(Collectors.groupingBy(PlannedWorker::pool, Collectors.counting()));
+    String pools = from.entrySet().stream().filter(e -> !e.getValue().equals(to.getOrDefault(e.getKey(), 0L)))
+        .map(e -> "pool " + e.getKey() + " " + e.getValue() + " -> " + to.getOrDefault(e.getKey(), 0L) + " workers")
+        .collect(Collectors.joining(", "));
+    return (pools.isEmpty() ? "moved their workers" : pools) + "; the other workers keep running";
   }
 
   private Outcome planFresh(JobObservation obs, HeteroTrainingJobSpec spec, Set<String> excluded, Kind kind) {

@@ -3,15 +3,19 @@ package dev.hetero.training.operator.reconciler;
 import dev.hetero.training.api.v1alpha1.HeteroTrainingJob;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * Creates and deletes worker pods. Creation goes through JOSDK's resource operations, so the next
+ * Creates, relabels and deletes worker pods. Creation goes through JOSDK's resource operations, so the next
  * reconcile sees the new pod in the informer's cache even before its watch event arrives; names
  * are deterministic, so "AlreadyExists" means another reconcile (or another operator replica)
  * already created it: done, not an error. Deletions are remembered (PodDeletions) until the
@@ -41,6 +45,19 @@ public class WorkerPodManager {
       }
     }
     return Optional.empty();
+  }
+
+  /** Sets one label of a pod in place (a renumbered worker's rank): the pod keeps running. */
+  public void relabel(Pod pod, String key, String value, Context<HeteroTrainingJob> context) {
+    String patch = Serialization.asJson(Map.of("metadata", Map.of("labels", Map.of(key, value))));
+    try {
+      context.getClient().pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+          .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 404) {
+        throw JobException.apiRequest("relabelling pod " + pod.getMetadata().getName(), e);
+      }
+    }
   }
 
   public void delete(Pod pod, Context<HeteroTrainingJob> context, Instant now) {

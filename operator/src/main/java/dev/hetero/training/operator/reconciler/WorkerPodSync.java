@@ -8,6 +8,7 @@ import dev.hetero.training.api.v1alpha1.JobPhase;
 import dev.hetero.training.api.v1alpha1.PlannedWorker;
 import dev.hetero.training.operator.config.OperatorConfig;
 import dev.hetero.training.operator.metrics.JobMetrics;
+import dev.hetero.training.operator.model.JobLabels;
 import dev.hetero.training.operator.model.JobObservation;
 import dev.hetero.training.operator.model.NodeHealth;
 import dev.hetero.training.operator.model.PodResources;
@@ -118,6 +119,11 @@ public class WorkerPodSync {
         // Moved by a re-plan: recreate at once (no backoff: the worker did nothing wrong).
         pods.delete(pod, context, now);
         continue;
+      }
+      if ((state.kind() == WorkerPodState.Kind.RUNNING || state.kind() == WorkerPodState.Kind.PENDING)
+          && !String.valueOf(worker.rank()).equals(label(pod, JobLabels.RANK))) {
+        // Renumbered by a re-plan (a pool grew or shrank): the worker reads its rank from the plan, the label follows.
+        pods.relabel(pod, JobLabels.RANK, String.valueOf(worker.rank()), context);
       }
       if (state.kind() == WorkerPodState.Kind.FAILED) {
         if (WorkerPodState.REASON_STOPPED.equals(state.failureReason()) && coordinatorStoppedByUs) {
@@ -234,6 +240,10 @@ public class WorkerPodSync {
         && obs.status().coordinator().startedAt() != null);
     return trained && obs.previousPlan().stream().anyMatch(w -> w.worker().equals(worker))
         && !pods.deletedByUs(obs.namespace(), worker, obs.now());
+  }
+
+  private static String label(Pod pod, String key) {
+    return pod.getMetadata().getLabels() == null ? null : pod.getMetadata().getLabels().get(key);
   }
 
   private static boolean sameTemplate(Pod pod, WorkerPodFactory.JobRef ref, PlannedWorker worker) {

@@ -215,19 +215,55 @@ class WorkerPodFactoryTest {
     });
   }
 
-  /** What forces a pod to be recreated: identity, placement, world size; never the work a re-plan changes. */
+  /**
+   * What forces a pod to be recreated: identity, placement, being the coordinator; never the work a
+   * re-plan changes, another rank, or another world size (a pool grown or shrunk around the worker).
+   */
   @Test
-  void templateHashChangesWithNodeRankOrWorldSizeButNotWithTheWork() {
+  void templateHashChangesWithNodeOrCoordinatorButNotWithRankWorldSizeOrWork() {
     String base = hash(build(CPU));
     PlannedWorker otherWork = CPU.withWork(128, 3, 0.3);
     assertThat(hash(build(replace(otherWork), otherWork))).isEqualTo(base);
     PlannedWorker moved = CPU.withPlacement("other-node", CPU.capacity());
     assertThat(hash(build(replace(moved), moved))).isNotEqualTo(base);
     PlannedWorker renumbered = CPU.withRank(7);
-    assertThat(hash(build(replace(renumbered), renumbered))).isNotEqualTo(base);
+    assertThat(hash(build(replace(renumbered), renumbered))).as("renumbered: it reads its rank from the plan").isEqualTo(base);
     PlanDocument smaller = new PlanDocument("mnist", "team-a", 2, PLAN.spec(),
         PLAN.workers().stream().filter(w -> !w.worker().equals("mnist-cpu-0")).toList());
-    assertThat(hash(build(smaller, CPU))).isNotEqualTo(base);
+    assertThat(hash(build(smaller, CPU))).as("a pool shrank around it").isEqualTo(base);
+    List<PlannedWorker> grownWorkers = new java.util.ArrayList<>(PLAN.workers());
+    grownWorkers.add(new PlannedWorker("mnist-cpu-9", PLAN.workers().size(), "cpu-node", "cpu", CPU.deviceClass(), CPU.capacity(),
+        CPU.batchSize(), CPU.localSteps(), CPU.weight(), CPU.role(), CPU.sampling(), null));
+    PlanDocument grown = new PlanDocument("mnist", "team-a", 3, PLAN.spec(), grownWorkers);
+    assertThat(hash(build(grown, CPU))).as("a pool grew around it").isEqualTo(base);
+  }
+
+  /** Rank 0 runs the coordinator (checkpoint volume, token, grace): who holds it is part of both pods' identity. */
+  @Test
+  void aChangeOfWhoIsRankZeroRecreatesBothPodsConcerned() {
+    PlannedWorker coordinator = PLAN.coordinator().orElseThrow();
+    PlannedWorker other = PLAN.workers().stream().filter(w -> w.rank() != 0).findFirst().orElseThrow();
+    String coordinatorBefore = hash(build(coordinator));
+    String otherBefore = hash(build(other));
+    PlanDocument swapped = new PlanDocument("mnist", "team-a", 2, PLAN.spec(), PLAN.workers().stream()
+        .map(w -> w.worker().equals(coordinator.worker()) ? w.withRank(other.rank())
+            : w.worker().equals(other.worker()) ? w.withRank(0) : w).toList());
+    assertThat(hash(build(swapped, swapped.worker(coordinator.worker()).orElseThrow()))).isNotEqualTo(coordinatorBefore);
+    assertThat(hash(build(swapped, swapped.worker(other.worker()).orElseThrow()))).isNotEqualTo(otherBefore);
+    // Even with the same coordinator address (the hash alone): being rank 0 or not is in it, other ranks are not.
+    assertThat(WorkerPodFactory.templateHash(other.withRank(0), false, false, 3, "img:1", "addr"))
+        .isNotEqualTo(WorkerPodFactory.templateHash(other, false, false, 3, "img:1", "addr"));
+    assertThat(WorkerPodFactory.templateHash(other.withRank(5), false, false, 9, "img:1", "addr"))
+        .isEqualTo(WorkerPodFactory.templateHash(other, false, false, 3, "img:1", "addr"));
+    assertThat(WorkerPodFactory.templateHash(other.withRank(5), true, false, 3, "img:1", "addr"))
+        .as("queued: rank and world size stay in the hash").isNotEqualTo(WorkerPodFactory.templateHash(other, true, false, 3, "img:1", "addr"));
+    assertThat(WorkerPodFactory.templateHash(other.withRank(5), false, true, 3, "img:1", "addr"))
+        .as("asyncSAM pairs: rank stays in the hash").isNotEqualTo(WorkerPodFactory.templateHash(other, false, true, 3, "img:1", "addr"));
+    assertThat(WorkerPodFactory.templateHash(other, false, true, 3, "img:1", "addr")).isEqualTo(Hashes.shortHash(String.join("|",
+        other.worker(), String.valueOf(other.rank()), other.node(), other.pool(), "3", "img:1", "addr")));
+    // A queued pod's hash is what it was before elastic pools: an operator upgrade recreates no pod of an admitted group.
+    assertThat(WorkerPodFactory.templateHash(other, true, false, 3, "img:1", "addr")).isEqualTo(Hashes.shortHash(String.join("|",
+        other.worker(), String.valueOf(other.rank()), "null", other.pool(), "3", "img:1", "addr")));
   }
 
   private static PlanDocument replace(PlannedWorker changed) {

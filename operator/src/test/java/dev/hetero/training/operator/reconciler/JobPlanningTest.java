@@ -206,4 +206,133 @@ class JobPlanningTest {
     assertThat(kept.kind()).isEqualTo(JobPlanning.Kind.KEPT);
     assertThat(kept.recheckAt()).contains(since.plus(Duration.ofMinutes(2)));
   }
+
+  /** An elastic job (unless {@code elastic} is false) with one auto CPU pool of 1 to 3 workers of 4 cores each. */
+  static HeteroTrainingJob autoJob(boolean elastic, boolean queued) {
+    var yaml = dev.hetero.training.api.testing.JobYaml.named("e").namespace("ns").epochs(1).perWorkerBatch(64)
+        .dataPath("/data/fashion-mnist").spec("runPolicy", "{elastic: " + elastic + "}")
+        .pool("{name: cpu, deviceClass: cpu, minReplicas: 1, maxReplicas: 3, cpusPerWorker: 4}");
+    if (queued) {
+      yaml = yaml.label("kueue.x-k8s.io/queue-name", "team");
+    }
+    HeteroTrainingJob job = yaml.job();
+    job.getMetadata().setUid("uid-e");
+    job.getMetadata().setGeneration(1L);
+    return job;
+  }
+
+  static List<Node> cpuNodes(String... names) {
+    return java.util.Arrays.stream(names).map(n -> Fixtures.cpuNode(n, "4")).toList();
+  }
+
+  /** Every worker of the plan has a Running pod. */
+  static Map<String, dev.hetero.training.operator.model.WorkerPodState> allRunning(List<PlannedWorker> plan) {
+    return plan.stream().collect(Collectors.toMap(PlannedWorker::worker, w -> dev.hetero.training.operator.model.WorkerPodState.of(
+        new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName(w.worker()).withNamespace("ns")
+            .withUid(w.worker() + "-uid").endMetadata().withNewSpec().withNodeName(w.node()).endSpec()
+            .withNewStatus().withPhase("Running").endStatus().build(), NOW)));
+  }
+
+  static JobObservation observeRunning(HeteroTrainingJob job, List<PlannedWorker> plan, List<Node> nodes) {
+    return new JobObservation(job, running(1, plan), allRunning(plan), nodes, List.of(), Optional.empty(), NOW);
+  }
+
+  @Test
+  void anElasticJobGrowsIntoNewNodesKeepingItsRunningWorkerAndThenKeepsThePlan() {
+    HeteroTrainingJob job = autoJob(true, false);
+    var spec = SpecDefaults.apply(job.getSpec());
+    List<PlannedWorker> first = planning.plan(observe(job, null, cpuNodes("cpu-1")), spec).workers();
+    assertThat(first).extracting(PlannedWorker::worker).containsExactly("e-cpu-0");
+
+    JobPlanning.Outcome grown = planning.plan(observeRunning(job, first, cpuNodes("cpu-1", "cpu-2", "cpu-3")), spec);
+
+    assertThat(grown.kind()).isEqualTo(JobPlanning.Kind.GROWN);
+    assertThat(grown.workers()).extracting(w -> w.worker() + "@" + w.node() + "#" + w.rank())
+        .containsExactly("e-cpu-0@cpu-1#0", "e-cpu-1@cpu-2#1", "e-cpu-2@cpu-3#2");
+    assertThat(grown.message()).isEqualTo("pool cpu grew from 1 to 3 workers: cpu-2, cpu-3 have room");
+    assertThat(grown.lostNodes()).as("no restart to count").isEmpty();
+    assertThat(grown.workers().stream().mapToDouble(PlannedWorker::weight).sum())
+        .isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
+    // No flapping: the same cluster, the grown plan running, nothing changes.
+    assertThat(planning.plan(observeRunning(job, grown.workers(), cpuNodes("cpu-1", "cpu-2", "cpu-3")), spec).kind())
+        .isEqualTo(JobPlanning.Kind.KEPT);
+  }
+
+  @Test
+  void growthWaitsUntilTheJobTrainsAndIsOnlyForUnqueuedElasticJobs() {
+    List<Node> more = cpuNodes("cpu-1", "cpu-2");
+    HeteroTrainingJob elastic = autoJob(true, false);
+    var spec = SpecDefaults.apply(elastic.getSpec());
+    List<PlannedWorker> first = planning.plan(observe(elastic, null, cpuNodes("cpu-1")), spec).workers();
+
+    assertThat(planning.plan(observe(elastic, running(1, first), more), spec).kind()).as("its pod is not running yet")
+        .isEqualTo(JobPlanning.Kind.KEPT);
+    var planned = new HeteroTrainingJobStatus(1L, JobPhase.Planned, null, first, null, null, null, null, null, null, 0, null);
+    assertThat(planning.plan(new JobObservation(elastic, planned, allRunning(first), more, List.of(), Optional.empty(), NOW), spec)
+        .kind()).as("not Running yet").isEqualTo(JobPlanning.Kind.KEPT);
+    HeteroTrainingJob fixed = autoJob(false, false);
+    assertThat(planning.plan(observeRunning(fixed, first, more), SpecDefaults.apply(fixed.getSpec())).kind())
+        .as("not elastic").isEqualTo(JobPlanning.Kind.KEPT);
+    HeteroTrainingJob queued = autoJob(true, true);
+    assertThat(planning.plan(observeRunning(queued, first, more), SpecDefaults.apply(queued.getSpec())).kind())
+        .as("queued: elastic is ignored").isEqualTo(JobPlanning.Kind.KEPT);
+    assertThat(planning.plan(observeRunning(elastic, first, more), spec).kind()).isEqualTo(JobPlanning.Kind.GROWN);
+  }
+
+  @Test
+  void aJobWithAsyncSamPairsDoesNotGrowTheTrainerKeepsItsMembershipFixed() {
+    HeteroTrainingJob job = dev.hetero.training.api.testing.JobYaml.named("sam").namespace("ns").epochs(1).perWorkerBatch(64)
+        .dataPath("/data/fashion-mnist").spec("runPolicy", "{elastic: true}")
+        .training("optimizer", "{method: asyncSAM, asyncSAM: {helperPool: helper}}")
+        .pool("{name: cpu, deviceClass: cpu, minReplicas: 1, maxReplicas: 3, cpusPerWorker: 4}")
+        .pool("{name: helper, deviceClass: cpu, replicas: 1, cpusPerWorker: 1}").job();
+    job.getMetadata().setUid("uid-sam");
+    job.getMetadata().setGeneration(1L);
+    var spec = SpecDefaults.apply(job.getSpec());
+    List<PlannedWorker> first = planning.plan(observe(job, null, List.of(Fixtures.cpuNode("cpu-1", "5"))), spec).workers();
+    assertThat(first).filteredOn(PlannedWorker::helper).hasSize(1);
+
+    JobPlanning.Outcome outcome = planning.plan(observeRunning(job, first, List.of(Fixtures.cpuNode("cpu-1", "5"),
+        Fixtures.cpuNode("cpu-2", "4"), Fixtures.cpuNode("cpu-3", "4"))), spec);
+    assertThat(outcome.kind()).isEqualTo(JobPlanning.Kind.KEPT);
+  }
+
+  @Test
+  void growthNeverMovesARunningWorker() {
+    HeteroTrainingJob job = autoJob(true, false);
+    var spec = SpecDefaults.apply(job.getSpec());
+    List<PlannedWorker> first = planning.plan(observe(job, null, cpuNodes("cpu-1")), spec).workers();
+    // Three nodes as good as cpu-1 that sort before it: the fresh plan fills them and leaves cpu-1 out.
+    JobPlanning.Outcome outcome = planning.plan(observeRunning(job, first, cpuNodes("a-1", "a-2", "a-3", "cpu-1")), spec);
+    assertThat(outcome.kind()).isEqualTo(JobPlanning.Kind.KEPT);
+    assertThat(outcome.workers()).isEqualTo(first);
+  }
+
+  @Test
+  void aNodeLossShrinksAnAutoPoolAroundTheSurvivorsWithoutRecreatingThem() {
+    HeteroTrainingJob job = autoJob(false, false);
+    var spec = SpecDefaults.apply(job.getSpec());
+    List<PlannedWorker> three = planning.plan(observe(job, null, cpuNodes("cpu-1", "cpu-2", "cpu-3")), spec).workers();
+    assertThat(three).hasSize(3);
+    PlannedWorker doomed = three.get(1);
+    List<Node> left = cpuNodes("cpu-1", "cpu-2", "cpu-3").stream()
+        .filter(n -> !n.getMetadata().getName().equals(doomed.node())).toList();
+
+    JobPlanning.Outcome shrunk = planning.plan(observeRunning(job, three, left), spec);
+
+    assertThat(shrunk.kind()).isEqualTo(JobPlanning.Kind.REPLANNED);
+    assertThat(shrunk.lostNodes()).containsExactly(doomed.node());
+    List<PlannedWorker> survivors = three.stream().filter(w -> w != doomed).toList();
+    assertThat(shrunk.workers()).extracting(w -> w.worker() + "@" + w.node())
+        .containsExactlyElementsOf(survivors.stream().map(w -> w.worker() + "@" + w.node()).toList());
+    assertThat(shrunk.workers()).extracting(PlannedWorker::rank).containsExactly(0, 1);
+    assertThat(shrunk.message()).contains("pool cpu 3 -> 2 workers; the other workers keep running");
+
+    // The coordinator's node lost: the coordinator moves anyway, the whole plan is made again.
+    List<Node> withoutRankZero = cpuNodes("cpu-1", "cpu-2", "cpu-3").stream()
+        .filter(n -> !n.getMetadata().getName().equals(three.get(0).node())).toList();
+    JobPlanning.Outcome again = planning.plan(observeRunning(job, three, withoutRankZero), spec);
+    assertThat(again.kind()).isEqualTo(JobPlanning.Kind.REPLANNED);
+    assertThat(again.message()).contains("planned every worker again");
+  }
 }

@@ -519,6 +519,93 @@ class ReconcilerMockServerTest {
     assertThat(condition(job(client, NS, "big"), "Unschedulable").status()).isEqualTo("False");
   }
 
+  /** A node only the elastic pool below selects. */
+  private void elasticNode(String name, String cpus) {
+    client.nodes().resource(Fixtures.node(name, Map.of("kubernetes.io/hostname", name, "pool", "elastic"), cpus, "16Gi", null))
+        .create();
+  }
+
+  /** A job with one auto pool of 1 to 3 four-core workers on the elastic nodes, its {@code pods} pods Running. */
+  private void runAutoPoolJob(String name, boolean elastic, int pods) {
+    create(JobYaml.named(name).namespace(NS).epochs(1).perWorkerBatch(64).dataPath("/data/fashion-mnist")
+        .spec("runPolicy", "{elastic: " + elastic + ", restarts: " + JobYaml.FAST_RESTARTS + "}")
+        .pool("{name: cpu, deviceClass: cpu, minReplicas: 1, maxReplicas: 3, cpusPerWorker: 4, nodeSelector: {pool: elastic}}")
+        .job());
+    awaitPods(name, pods);
+    setAllRunning(client, NS, name);
+    await("Running", WAIT, () -> phase(client, NS, name) == JobPhase.Running);
+  }
+
+  private String uid(String pod) {
+    return client.pods().inNamespace(NS).withName(pod).get().getMetadata().getUid();
+  }
+
+  private PlanDocument mountedPlan(String job) {
+    return PlanCodec.fromJson(client.configMaps().inNamespace(NS).withName(job + "-plan").get().getData().get("plan.json"));
+  }
+
+  @Test
+  void anElasticPoolGrowsIntoANewNodeAndShrinksWhenItIsLostWithoutRecreatingItsFirstWorker() {
+    elasticNode("el-1", "4");
+    runAutoPoolJob("grow", true, 1);
+    String first = uid("grow-cpu-0");
+    assertThat(events(client, NS, "WorkersAdded")).isZero();
+
+    // One event, room for two more workers: one growth, by two.
+    elasticNode("el-2", "8");
+    await("grown to 3 workers", WAIT, () -> job(client, NS, "grow").getStatus().plan().size() == 3);
+    awaitPods("grow", 3);
+    assertThat(job(client, NS, "grow").getStatus().plan()).extracting(w -> w.worker() + "@" + w.node() + "#" + w.rank())
+        .containsExactly("grow-cpu-0@el-1#0", "grow-cpu-1@el-2#1", "grow-cpu-2@el-2#2");
+    assertThat(uid("grow-cpu-0")).as("the running worker is not recreated").isEqualTo(first);
+    await("plan ConfigMap lists them", WAIT, () -> mountedPlan("grow").workers().size() == 3);
+    assertThat(mountedPlan("grow").planVersion()).isEqualTo(2);
+    // The mock server numbers every write in order: the plan a new pod reads at start was written before the pod.
+    long planWritten = Long.parseLong(client.configMaps().inNamespace(NS).withName("grow-plan").get().getMetadata()
+        .getResourceVersion());
+    for (String joined : List.of("grow-cpu-1", "grow-cpu-2")) {
+      assertThat(Long.parseLong(client.pods().inNamespace(NS).withName(joined).get().getMetadata().getResourceVersion()))
+          .as("%s created after the plan that has it", joined).isGreaterThan(planWritten);
+    }
+    assertThat(MockServerSupport.eventsOf(client, NS, "WorkersAdded")).singleElement()
+        .satisfies(e -> assertThat(e.getMessage()).isEqualTo("pool cpu grew from 1 to 3 workers: el-2 has room"));
+    assertThat(operator.registry.counter("hetero.replans", "cause", "CapacityAppeared").count()).isEqualTo(1.0);
+
+    setAllRunning(client, NS, "grow");
+    await("Running with 3", WAIT, () -> job(client, NS, "grow").getStatus().workersReady().equals("3/3"));
+    client.nodes().withName("el-2").delete();
+    await("shrunk to 1 worker", WAIT, () -> job(client, NS, "grow").getStatus().plan().size() == 1);
+    await("the lost workers' pods removed", WAIT, () -> workerPods(client, NS, "grow").size() == 1);
+    assertThat(uid("grow-cpu-0")).isEqualTo(first);
+    await("plan ConfigMap follows", WAIT, () -> mountedPlan("grow").workers().size() == 1);
+    assertThat(MockServerSupport.eventsOf(client, NS, "NodeLost")).singleElement()
+        .satisfies(e -> assertThat(e.getMessage()).contains("pool cpu 3 -> 1 workers; the other workers keep running"));
+    assertThat(events(client, NS, "WorkersAdded")).as("no growth back onto the lost node").isEqualTo(1);
+  }
+
+  @Test
+  void aLossShrinksAnAutoPoolOfAnyJobAndARenumberedWorkerKeepsItsPodWithItsRankLabelUpdated() {
+    for (String node : List.of("el-1", "el-2", "el-3")) {
+      elasticNode(node, "4");
+    }
+    runAutoPoolJob("shrink", false, 3);
+    assertThat(job(client, NS, "shrink").getStatus().plan()).extracting(w -> w.worker() + "@" + w.node() + "#" + w.rank())
+        .containsExactly("shrink-cpu-0@el-1#0", "shrink-cpu-1@el-2#1", "shrink-cpu-2@el-3#2");
+    Map<String, String> before = Map.of("shrink-cpu-0", uid("shrink-cpu-0"), "shrink-cpu-2", uid("shrink-cpu-2"));
+
+    client.nodes().withName("el-2").delete();
+    await("shrunk to 2 workers", WAIT, () -> job(client, NS, "shrink").getStatus().plan().size() == 2);
+    assertThat(job(client, NS, "shrink").getStatus().plan()).extracting(w -> w.worker() + "@" + w.node() + "#" + w.rank())
+        .containsExactly("shrink-cpu-0@el-1#0", "shrink-cpu-2@el-3#1");
+    await("the renumbered worker's label follows", WAIT, () -> "1".equals(client.pods().inNamespace(NS)
+        .withName("shrink-cpu-2").get().getMetadata().getLabels().get("training.hetero.dev/rank")));
+    await("the dropped worker's pod goes", WAIT, () -> workerPods(client, NS, "shrink").size() == 2);
+    assertThat(uid("shrink-cpu-0")).isEqualTo(before.get("shrink-cpu-0"));
+    assertThat(uid("shrink-cpu-2")).as("renumbered, not recreated").isEqualTo(before.get("shrink-cpu-2"));
+    assertThat(mountedPlan("shrink").workers()).extracting(PlannedWorker::rank).containsExactly(0, 1);
+    assertThat(job(client, NS, "shrink").getStatus().restarts()).as("a dropped worker is no restart").isNullOrEmpty();
+  }
+
   @Test
   void reconcilingAgainCreatesNothingNew() {
     create(Fixtures.job("steady", NS));
