@@ -18,6 +18,7 @@ import dev.hetero.training.operator.model.NodeInventoryBuilder;
 import dev.hetero.training.operator.model.ReservedCapacity;
 import dev.hetero.training.operator.model.StuckWorkers;
 import dev.hetero.training.operator.model.PlanStabilizer;
+import dev.hetero.training.operator.model.ElasticGrowth;
 import dev.hetero.training.operator.model.WorkerPodFactory;
 import dev.hetero.training.operator.model.WorkerPodState;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -182,15 +183,22 @@ public class JobPlanning {
   }
 
   /**
-   * Plans the job afresh against the current inventory (auto pools up to maxReplicas) and keeps the
-   * answer only when it adds workers and moves or drops none: growth never restarts anyone, and an
-   * answer with as many workers (or fewer) keeps the plan, so an unchanged cluster never flaps.
+   * Places the workers the auto pools lack (up to maxReplicas) on what the running workers leave
+   * free, sizes the whole new world ({@link ElasticGrowth}), and keeps the answer only when it adds
+   * workers and moves or drops none: growth never restarts anyone, and with no room left the plan
+   * stands, so an unchanged cluster never flaps.
    */
   private Optional<Outcome> grow(JobObservation obs, HeteroTrainingJobSpec spec, List<PlannedWorker> previous) {
-    if (!(plan(obs, spec, inventory(obs, Set.of())) instanceof PlanResult.Placed placed)) {
+    Optional<List<PlannedWorker>> sized;
+    try {
+      sized = ElasticGrowth.grow(planner, obs.name(), spec, previous, inventory(obs, Set.of()));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty(); // a quantity the planner cannot read: planFresh reports it
+    }
+    if (sized.isEmpty()) {
       return Optional.empty();
     }
-    return grown(obs.name(), previous, placed.workers())
+    return grown(obs.name(), previous, sized.get())
         .map(workers -> new Outcome(Kind.GROWN, workers, growthMessage(previous, workers), Set.of(), Optional.empty()));
   }
 

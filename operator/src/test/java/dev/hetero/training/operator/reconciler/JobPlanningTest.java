@@ -259,6 +259,24 @@ class JobPlanningTest {
   }
 
   @Test
+  void aBiggerNodeAppearingAddsWorkersThereWithoutMovingTheRunningOne() {
+    // Found on real nodes: a fresh plan of the whole job puts both workers on the new node with room for
+    // two (fastest-first), which would move the running one; growth must place only the missing workers.
+    HeteroTrainingJob job = autoJob(true, false);
+    var spec = SpecDefaults.apply(job.getSpec());
+    List<PlannedWorker> first = planning.plan(observe(job, null, cpuNodes("small")), spec).workers();
+    assertThat(first).extracting(w -> w.worker() + "@" + w.node()).containsExactly("e-cpu-0@small");
+    List<Node> nodes = List.of(Fixtures.cpuNode("small", "4"), Fixtures.cpuNode("big", "8"));
+
+    JobPlanning.Outcome grown = planning.plan(observeRunning(job, first, nodes), spec);
+
+    assertThat(grown.kind()).isEqualTo(JobPlanning.Kind.GROWN);
+    assertThat(grown.workers()).extracting(w -> w.worker() + "@" + w.node() + "#" + w.rank())
+        .containsExactly("e-cpu-0@small#0", "e-cpu-1@big#1", "e-cpu-2@big#2");
+    assertThat(grown.workers()).allSatisfy(w -> assertThat(w.batchSize()).isPositive());
+  }
+
+  @Test
   void growthWaitsUntilTheJobTrainsAndIsOnlyForUnqueuedElasticJobs() {
     List<Node> more = cpuNodes("cpu-1", "cpu-2");
     HeteroTrainingJob elastic = autoJob(true, false);
@@ -302,10 +320,12 @@ class JobPlanningTest {
     HeteroTrainingJob job = autoJob(true, false);
     var spec = SpecDefaults.apply(job.getSpec());
     List<PlannedWorker> first = planning.plan(observe(job, null, cpuNodes("cpu-1")), spec).workers();
-    // Three nodes as good as cpu-1 that sort before it: the fresh plan fills them and leaves cpu-1 out.
+    // Three nodes as good as cpu-1 that sort before it: a fresh plan would fill them and leave cpu-1 out;
+    // growth keeps the running worker on cpu-1 and places only the two it lacks.
     JobPlanning.Outcome outcome = planning.plan(observeRunning(job, first, cpuNodes("a-1", "a-2", "a-3", "cpu-1")), spec);
-    assertThat(outcome.kind()).isEqualTo(JobPlanning.Kind.KEPT);
-    assertThat(outcome.workers()).isEqualTo(first);
+    assertThat(outcome.kind()).isEqualTo(JobPlanning.Kind.GROWN);
+    assertThat(outcome.workers()).extracting(w -> w.worker() + "@" + w.node() + "#" + w.rank())
+        .containsExactly("e-cpu-0@cpu-1#0", "e-cpu-1@a-1#1", "e-cpu-2@a-2#2");
   }
 
   @Test

@@ -39,7 +39,9 @@ import java.util.function.LongSupplier;
 public final class CoordinatorServer implements AutoCloseable {
   private final Server server;
   private final int modelSize;
-  /** By worker name; guarded by this. */
+  /** How long a worker the running plan does not have yet waits for its WAIT answer. */
+  static final long UNKNOWN_WAIT_NANOS = 1_000_000_000L;
+    /** By worker name; guarded by this. */
   private final SlotTable slots = new SlotTable();
   private final PrintStream log;
   private final TransportMeter meter;
@@ -219,8 +221,9 @@ public final class CoordinatorServer implements AutoCloseable {
           log.println("coordinator: worker " + hello.worker() + " is not in the running plan; told to wait for a plan"
               + " that has it");
         }
-        // answered after a poll interval, as a parked poll is: an immediate WAIT would have it call again at once
-        timer.schedule(() -> answerWait(observer), pollNanos, TimeUnit.NANOSECONDS);
+        // answered after a second (not at once: it would call again at once; not a whole poll interval: the plan
+        // that has it may arrive any moment, and it should join the round after)
+        timer.schedule(() -> answerWait(observer), Math.min(pollNanos, UNKNOWN_WAIT_NANOS), TimeUnit.NANOSECONDS);
         return;
       }
       if (!s.joined) {

@@ -18,9 +18,14 @@ final class SlotTable {
 
   /** The slot of a worker of the running plan, at this rank: new, or a retired one taken back. */
   Slot take(String name, int rank) {
-    Slot s = byName.computeIfAbsent(name, Slot::new);
+    Slot s = byName.get(name);
+    if (s == null || s.retired) {
+      // a worker back in the plan after it left is a new pod: nothing of the old connection applies (a slot
+      // still marked as joined would make every round wait the pickup time for a process that is starting)
+      s = new Slot(name);
+      byName.put(name, s);
+    }
     s.rank = rank;
-    s.retired = false;
     return s;
   }
 

@@ -189,6 +189,12 @@ class CoordinatorServerTest {
         assertThat(GrpcWire.kindOf(farewell[0])).isEqualTo(RoundCommand.Kind.FINISH);
         assertThat(parse(farewell).stop()).isTrue();
         assertThat(submit(ch, "a", result(1, 7))).as("taken, not stale").isEqualTo((byte) 1);
+        // back in a later plan, a is a new pod: until it polls it is left out at once, not after the pick-up time
+        RemoteWorker again = server.remoteWorker("a", 3, Duration.ofSeconds(5), Duration.ofSeconds(30));
+        again.start(command(9));
+        long t0 = System.nanoTime();
+        assertThat(again.await()).isNull();
+        assertThat((System.nanoTime() - t0) / 1e9).isLessThan(1.0);
         // a worker that joins later gets its own slot at once
         RemoteWorker c = server.remoteWorker("c", 2, Duration.ofSeconds(5), Duration.ofSeconds(30));
         c.start(command(8));
