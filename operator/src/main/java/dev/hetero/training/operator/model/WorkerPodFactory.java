@@ -40,20 +40,6 @@ import java.util.Map;
  * pod, which is what makes deterministic names and "AlreadyExists means done" safe.
  */
 public final class WorkerPodFactory {
-  /**
-   * Hash of what a running worker cannot take on without a restart: its name, node, pool, the
-   * image, the coordinator's address, and whether it is the coordinator (rank 0 runs the
-   * coordinator in its process, mounts the checkpoint volume and gets a token and a longer grace).
-   * A mismatch means delete and recreate. Its other rank, the world size, batch, local steps,
-   * weight, sampling and slowdown are not in it: a re-plan (a survivor renumbered, a pool grown or
-   * shrunk) delivers them through the mounted plan file, where the worker finds itself by name and
-   * picks them up at a round boundary. Two kinds of job keep rank and world size in the hash, so a
-   * change of them recreates the pods as it always did: a queued job (Kueue admits the pod group
-   * whole, and the group's size is in every pod's annotation; its pods are not pinned, so the hash
-   * leaves the node out: the plan learns it after binding), and a job with asyncSAM helpers (a
-   * helper and its worker find each other by rank, so the trainer cannot take a new membership).
-   */
-  public static final String TEMPLATE_HASH = "training.hetero.dev/template-hash";
   public static final String CONTAINER = "trainer";
   /** The trainer image's own user (trainer-image/src/image/image.properties, the Dockerfile's USER). */
   static final long RUN_AS_USER = 10001;
@@ -173,8 +159,8 @@ public final class WorkerPodFactory {
         .map(t -> new Toleration(t.effect(), t.key(), t.operator(), t.tolerationSeconds(), t.value())).toList();
 
     Map<String, String> annotations = new LinkedHashMap<>();
-    annotations.put(TEMPLATE_HASH, templateHash(worker, queued, fixedMembership(ref.plan().workers()), ref.plan().worldSize(),
-        image, coordinatorAddr));
+    annotations.put(PodTemplateHash.ANNOTATION, PodTemplateHash.of(worker, queued, PodTemplateHash.fixedMembership(ref.plan().workers()),
+        ref.plan().worldSize(), image, coordinatorAddr));
     Map<String, String> labels = JobLabels.forWorker(ref.name(), worker);
     if (queued) {
       labels.putAll(KueuePodGroup.podLabels(ref.job()));
@@ -322,25 +308,6 @@ public final class WorkerPodFactory {
     volumes.add(emptyDir("data"));
     mounts.add(mount("data", WorkerEnv.DATA_MOUNT_DIR, false, null));
     return WorkerEnv.DATA_MOUNT_DIR;
-  }
-
-  /**
-   * Whether the trainer runs this plan's workers as a fixed membership (the same workers at the
-   * same ranks for the whole run): asyncSAM pairs find each other by rank.
-   */
-  public static boolean fixedMembership(List<PlannedWorker> plan) {
-    return plan.stream().anyMatch(PlannedWorker::helper);
-  }
-
-  static String templateHash(PlannedWorker w, boolean queued, boolean fixedMembership, int worldSize, String image,
-      String coordinatorAddr) {
-    if (queued || fixedMembership) {
-      // As before elastic pools ("null" for a queued pod's node): an upgrade recreates none of these pods.
-      return Hashes.shortHash(String.join("|", w.worker(), String.valueOf(w.rank()), queued ? null : w.node(), w.pool(),
-          String.valueOf(worldSize), image, coordinatorAddr));
-    }
-    return Hashes.shortHash(String.join("|", w.worker(), w.rank() == 0 ? "coordinator" : "worker", w.node(), w.pool(),
-        image, coordinatorAddr));
   }
 
   private static Volume emptyDir(String name) {

@@ -19,7 +19,7 @@ import dev.hetero.training.operator.model.ReservedCapacity;
 import dev.hetero.training.operator.model.StuckWorkers;
 import dev.hetero.training.operator.model.PlanStabilizer;
 import dev.hetero.training.operator.model.ElasticGrowth;
-import dev.hetero.training.operator.model.WorkerPodFactory;
+import dev.hetero.training.operator.model.PodTemplateHash;
 import dev.hetero.training.operator.model.WorkerPodState;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -175,7 +175,7 @@ public class JobPlanning {
    */
   static boolean mayGrow(JobObservation obs, HeteroTrainingJobSpec spec, List<PlannedWorker> previous) {
     return spec.runPolicy() != null && Boolean.TRUE.equals(spec.runPolicy().elastic()) && !KueuePodGroup.queued(obs.job())
-        && !WorkerPodFactory.fixedMembership(previous) && obs.previousPhase() == JobPhase.Running
+        && !PodTemplateHash.fixedMembership(previous) && obs.previousPhase() == JobPhase.Running
         && previous.stream().allMatch(w -> {
           WorkerPodState pod = obs.podsByWorker().get(w.worker());
           return pod != null && pod.kind() == WorkerPodState.Kind.RUNNING;
@@ -284,7 +284,7 @@ public class JobPlanning {
     }
     // Auto pools shrunk (or grown) to what fits: the survivors keep running when the coordinator stays where it is
     // (not with asyncSAM pairs: their membership is fixed, every pod is recreated).
-    Optional<List<PlannedWorker>> resized = WorkerPodFactory.fixedMembership(previous) ? Optional.empty()
+    Optional<List<PlannedWorker>> resized = PodTemplateHash.fixedMembership(previous) ? Optional.empty()
         : PlanStabilizer.resize(obs.name(), previous, health.lost(), any.workers());
     return new Outcome(Kind.REPLANNED, resized.orElse(any.workers()), "node(s) " + health.lost() + " lost; "
         + (resized.isPresent() ? resizeMessage(previous, resized.get()) : "planned every worker again"),

@@ -15,6 +15,7 @@ import dev.hetero.training.operator.model.PodResources;
 import dev.hetero.training.operator.model.Reason;
 import dev.hetero.training.operator.model.RestartBudget;
 import dev.hetero.training.operator.model.StatusAggregator;
+import dev.hetero.training.operator.model.PodTemplateHash;
 import dev.hetero.training.operator.model.WorkerPodFactory;
 import dev.hetero.training.operator.model.WorkerPodState;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -247,9 +248,9 @@ public class WorkerPodSync {
   }
 
   private static boolean sameTemplate(Pod pod, WorkerPodFactory.JobRef ref, PlannedWorker worker) {
-    String want = WorkerPodFactory.create(ref, worker).getMetadata().getAnnotations().get(WorkerPodFactory.TEMPLATE_HASH);
+    String want = WorkerPodFactory.create(ref, worker).getMetadata().getAnnotations().get(PodTemplateHash.ANNOTATION);
     String have = pod.getMetadata().getAnnotations() == null ? null
-        : pod.getMetadata().getAnnotations().get(WorkerPodFactory.TEMPLATE_HASH);
+        : pod.getMetadata().getAnnotations().get(PodTemplateHash.ANNOTATION);
     return Objects.equals(want, have);
   }
 

@@ -8,6 +8,7 @@ import dev.hetero.training.api.v1alpha1.PlannedWorker;
 import dev.hetero.training.api.validation.SpecDefaults;
 import dev.hetero.training.operator.Fixtures;
 import dev.hetero.training.operator.model.PodResources;
+import dev.hetero.training.operator.model.PodTemplateHash;
 import dev.hetero.training.operator.model.WorkerPodFactory;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -79,6 +80,6 @@ class KueuePodShapeTest {
   }
 
   private static String hash(Pod pod) {
-    return pod.getMetadata().getAnnotations().get(WorkerPodFactory.TEMPLATE_HASH);
+    return pod.getMetadata().getAnnotations().get(PodTemplateHash.ANNOTATION);
   }
 }

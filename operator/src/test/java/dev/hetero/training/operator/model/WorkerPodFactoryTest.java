@@ -70,8 +70,8 @@ class WorkerPodFactoryTest {
     assertThat(ref.imageFor(new dev.hetero.training.api.v1alpha1.PoolSpec("own", dev.hetero.training.api.v1alpha1.DeviceClass.GPU,
         1, null, null, null, null, null, null, null, null, null, "mine:2", null))).isEqualTo("mine:2");
     // The image is part of the template hash: configuring a GPU image moves running GPU workers to it.
-    assertThat(WorkerPodFactory.create(ref, GPU).getMetadata().getAnnotations().get(WorkerPodFactory.TEMPLATE_HASH))
-        .isNotEqualTo(build(GPU).getMetadata().getAnnotations().get(WorkerPodFactory.TEMPLATE_HASH));
+    assertThat(WorkerPodFactory.create(ref, GPU).getMetadata().getAnnotations().get(PodTemplateHash.ANNOTATION))
+        .isNotEqualTo(build(GPU).getMetadata().getAnnotations().get(PodTemplateHash.ANNOTATION));
   }
 
   @Test
@@ -251,18 +251,18 @@ class WorkerPodFactoryTest {
     assertThat(hash(build(swapped, swapped.worker(coordinator.worker()).orElseThrow()))).isNotEqualTo(coordinatorBefore);
     assertThat(hash(build(swapped, swapped.worker(other.worker()).orElseThrow()))).isNotEqualTo(otherBefore);
     // Even with the same coordinator address (the hash alone): being rank 0 or not is in it, other ranks are not.
-    assertThat(WorkerPodFactory.templateHash(other.withRank(0), false, false, 3, "img:1", "addr"))
-        .isNotEqualTo(WorkerPodFactory.templateHash(other, false, false, 3, "img:1", "addr"));
-    assertThat(WorkerPodFactory.templateHash(other.withRank(5), false, false, 9, "img:1", "addr"))
-        .isEqualTo(WorkerPodFactory.templateHash(other, false, false, 3, "img:1", "addr"));
-    assertThat(WorkerPodFactory.templateHash(other.withRank(5), true, false, 3, "img:1", "addr"))
-        .as("queued: rank and world size stay in the hash").isNotEqualTo(WorkerPodFactory.templateHash(other, true, false, 3, "img:1", "addr"));
-    assertThat(WorkerPodFactory.templateHash(other.withRank(5), false, true, 3, "img:1", "addr"))
-        .as("asyncSAM pairs: rank stays in the hash").isNotEqualTo(WorkerPodFactory.templateHash(other, false, true, 3, "img:1", "addr"));
-    assertThat(WorkerPodFactory.templateHash(other, false, true, 3, "img:1", "addr")).isEqualTo(Hashes.shortHash(String.join("|",
+    assertThat(PodTemplateHash.of(other.withRank(0), false, false, 3, "img:1", "addr"))
+        .isNotEqualTo(PodTemplateHash.of(other, false, false, 3, "img:1", "addr"));
+    assertThat(PodTemplateHash.of(other.withRank(5), false, false, 9, "img:1", "addr"))
+        .isEqualTo(PodTemplateHash.of(other, false, false, 3, "img:1", "addr"));
+    assertThat(PodTemplateHash.of(other.withRank(5), true, false, 3, "img:1", "addr"))
+        .as("queued: rank and world size stay in the hash").isNotEqualTo(PodTemplateHash.of(other, true, false, 3, "img:1", "addr"));
+    assertThat(PodTemplateHash.of(other.withRank(5), false, true, 3, "img:1", "addr"))
+        .as("asyncSAM pairs: rank stays in the hash").isNotEqualTo(PodTemplateHash.of(other, false, true, 3, "img:1", "addr"));
+    assertThat(PodTemplateHash.of(other, false, true, 3, "img:1", "addr")).isEqualTo(Hashes.shortHash(String.join("|",
         other.worker(), String.valueOf(other.rank()), other.node(), other.pool(), "3", "img:1", "addr")));
     // A queued pod's hash is what it was before elastic pools: an operator upgrade recreates no pod of an admitted group.
-    assertThat(WorkerPodFactory.templateHash(other, true, false, 3, "img:1", "addr")).isEqualTo(Hashes.shortHash(String.join("|",
+    assertThat(PodTemplateHash.of(other, true, false, 3, "img:1", "addr")).isEqualTo(Hashes.shortHash(String.join("|",
         other.worker(), String.valueOf(other.rank()), "null", other.pool(), "3", "img:1", "addr")));
   }
 
@@ -272,7 +272,7 @@ class WorkerPodFactoryTest {
   }
 
   private static String hash(Pod pod) {
-    return pod.getMetadata().getAnnotations().get(WorkerPodFactory.TEMPLATE_HASH);
+    return pod.getMetadata().getAnnotations().get(PodTemplateHash.ANNOTATION);
   }
 
   private static String imageProperty(String key) {

@@ -15,9 +15,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.function.LongSupplier;
 
 /**
  * Rank 0's round loop, identical for the three algorithms. Each round is a short list of named

@@ -49,15 +49,6 @@ public record Membership(int[] previousRank, List<String> joined, List<String> l
     return true;
   }
 
-  /** {@code values} (by old rank) rearranged by new rank; {@code absent} where a worker joins. */
-  public <T> List<T> carry(List<T> values, T absent) {
-    List<T> out = new ArrayList<>(previousRank.length);
-    for (int was : previousRank) {
-      out.add(was < 0 ? absent : values.get(was));
-    }
-    return out;
-  }
-
   /** One line for the log. */
   public String describe() {
     return (joined.isEmpty() ? "" : "joined " + joined) + (joined.isEmpty() || left.isEmpty() ? "" : ", ")
